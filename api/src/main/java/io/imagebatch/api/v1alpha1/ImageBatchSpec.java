@@ -1,0 +1,46 @@
+package io.imagebatch.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ImageBatchSpec(
+    @JsonPropertyDescription(
+            "Name of the ImageRunner in this namespace that supplies the runner image and"
+                + " defaults. When no such ImageRunner exists the operator's default image is"
+                + " used.")
+        @Default("default")
+        String runner,
+    @JsonPropertyDescription(
+            "Where the source images are read from: exactly one of s3, http or"
+                + " volume, plus include/exclude globs.")
+        @Required
+        SourceSpec source,
+    @JsonPropertyDescription(
+            "The variants every source image becomes: each a size, a fit mode"
+                + " and one or more formats.")
+        @Required
+        @Size(min = 1, max = 64)
+        List<Variant> variants,
+    @JsonPropertyDescription("Per-format encoder settings. Every field is optional.") @Default("{}")
+        EncodingSpec encoding,
+    @JsonPropertyDescription("Where variants are written: exactly one of s3 or volume.") @Required
+        OutputSpec output,
+    @JsonPropertyDescription("How pixels are treated: rotation, metadata, enlargement.")
+        @Default("{}")
+        ProcessingSpec processing,
+    @JsonPropertyDescription(
+            "Limits for untrusted input: decompression bombs and runaway" + " downloads stop here.")
+        @Default("{}")
+        LimitsSpec limits,
+    @JsonPropertyDescription(
+            "How the batch runs in the cluster: pods, shards, resources," + " retries.")
+        @Default("{}")
+        ExecutionSpec execution,
+    @JsonPropertyDescription("true pauses the batch (no new pods start); false resumes it.")
+        @Default("false")
+        Boolean suspend) {}

@@ -1,0 +1,34 @@
+package io.imagebatch.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record OutputSpec(
+    @JsonPropertyDescription("Write variants under a prefix of an S3 (or S3-compatible) bucket.")
+        S3Location s3,
+    @JsonPropertyDescription(
+            "Write variants under a path of a PersistentVolumeClaim, or of a"
+                + " local directory in local mode.")
+        VolumeLocation volume,
+    @JsonPropertyDescription(
+            "Name of each written variant, relative to the output root."
+                + " Placeholders: {dir} (the source's directory relative to the source root), {stem}"
+                + " (its file name without extension), {variant}, {format} (webp, avif, jpeg, png),"
+                + " {ext} (webp, avif, jpg, png). Must contain {stem}, {variant} and {format} or"
+                + " {ext}.")
+        @Default(DEFAULT_PATH_TEMPLATE)
+        String pathTemplate,
+    @JsonPropertyDescription(
+            "IfChanged skips a variant already written from the same source"
+                + " bytes and settings; Always rewrites; Never keeps any existing variant.")
+        @Default("IfChanged")
+        Overwrite overwrite,
+    @JsonPropertyDescription("Cache-Control header of variants written to S3.")
+        @Default(DEFAULT_CACHE_CONTROL)
+        String cacheControl) {
+
+  public static final String DEFAULT_PATH_TEMPLATE = "{dir}/{stem}-{variant}.{format}";
+  public static final String DEFAULT_CACHE_CONTROL = "public, max-age=31536000, immutable";
+}

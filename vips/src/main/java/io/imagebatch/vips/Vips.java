@@ -1,0 +1,289 @@
+package io.imagebatch.vips;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The process-wide libvips: loads the library once, initialises it, and turns every libvips failure
+ * into a {@link VipsException} carrying (and clearing) libvips' error buffer.
+ */
+public final class Vips {
+  private static final System.Logger LOG = System.getLogger("imagebatch.vips");
+  private static final int G_LOG_LEVEL_CRITICAL = 1 << 3;
+  private static final int G_LOG_LEVEL_WARNING = 1 << 4;
+  private static final int G_LOG_LEVEL_MESSAGE = 1 << 5;
+  private static final int G_LOG_LEVEL_INFO = 1 << 6;
+  private static volatile Vips instance;
+
+  final Native c;
+  private final String libraryName;
+  private final String version;
+  private final Set<Saver> savers;
+  private final AtomicInteger counter = new AtomicInteger();
+
+  private Vips(VipsLibrary.Loaded library, VipsOptions options) {
+    this.c = new Native(library.lookup());
+    this.libraryName = library.name();
+    try (Arena arena = Arena.ofConfined()) {
+      int rc =
+          NativeCall.invoke(() -> (int) c.vipsInit.invokeExact(arena.allocateFrom("imagebatch")));
+      if (rc != 0) {
+        throw error("vips_init");
+      }
+    }
+    installLogHandler();
+    NativeCall.run(
+        () -> {
+          c.vipsCacheSetMax.invokeExact(options.operationCacheMax());
+        });
+    if (options.concurrency() > 0) {
+      NativeCall.run(
+          () -> {
+            c.vipsConcurrencySet.invokeExact(options.concurrency());
+          });
+    }
+    if (options.leakCheck()) {
+      NativeCall.run(
+          () -> {
+            c.vipsLeakSet.invokeExact(1);
+          });
+    }
+    this.version = versionPart(0) + "." + versionPart(1) + "." + versionPart(2);
+    this.savers = probeSavers();
+  }
+
+  /** Initialises libvips with these options; later calls return the same instance. */
+  public static Vips init(VipsOptions options) {
+    Vips vips = instance;
+    if (vips == null) {
+      synchronized (Vips.class) {
+        vips = instance;
+        if (vips == null) {
+          vips = new Vips(VipsLibrary.load(), options);
+          instance = vips;
+          LOG.log(
+              System.Logger.Level.INFO,
+              "libvips {0} loaded from {1}; savers {2}; concurrency {3}; operation cache {4}",
+              vips.version,
+              vips.libraryName,
+              vips.savers,
+              vips.concurrency(),
+              options.operationCacheMax() == 0 ? "off" : options.operationCacheMax());
+        }
+      }
+    }
+    return vips;
+  }
+
+  /** The initialised libvips, with default options if nobody initialised it yet. */
+  public static Vips get() {
+    Vips vips = instance;
+    return vips != null ? vips : init(VipsOptions.defaults());
+  }
+
+  public String version() {
+    return version;
+  }
+
+  /** The library file or name that was loaded. */
+  public String libraryName() {
+    return libraryName;
+  }
+
+  /** The output formats this libvips build can write. */
+  public Set<Saver> savers() {
+    return savers;
+  }
+
+  public int concurrency() {
+    return NativeCall.invoke(() -> (int) c.vipsConcurrencyGet.invokeExact());
+  }
+
+  public void setConcurrency(int threads) {
+    NativeCall.run(
+        () -> {
+          c.vipsConcurrencySet.invokeExact(threads);
+        });
+  }
+
+  /** The most memory libvips has tracked at once (pixel buffers), in bytes. */
+  public long memoryHighWater() {
+    return NativeCall.invoke(() -> (long) c.vipsTrackedGetMemHighwater.invokeExact());
+  }
+
+  /** Memory libvips tracks now (pixel buffers), in bytes. */
+  public long trackedMemory() {
+    return NativeCall.invoke(() -> (long) c.vipsTrackedGetMem.invokeExact());
+  }
+
+  /** Files libvips has open now. */
+  public int openFiles() {
+    return NativeCall.invoke(() -> (int) c.vipsTrackedGetFiles.invokeExact());
+  }
+
+  /** Live libvips objects (images, operations, sources): a leak shows here first. */
+  public synchronized int objectCount() {
+    counter.set(0);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment callback =
+          Native.linker()
+              .upcallStub(
+                  MethodHandles.lookup()
+                      .bind(
+                          this,
+                          "countObject",
+                          MethodType.methodType(
+                              MemorySegment.class,
+                              MemorySegment.class,
+                              MemorySegment.class,
+                              MemorySegment.class)),
+                  FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+                  arena);
+      NativeCall.invoke(
+          () ->
+              (MemorySegment)
+                  c.vipsObjectMap.invokeExact(callback, MemorySegment.NULL, MemorySegment.NULL));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+    return counter.get();
+  }
+
+  @SuppressWarnings("unused") // called from native code by objectCount
+  private MemorySegment countObject(MemorySegment object, MemorySegment a, MemorySegment b) {
+    counter.incrementAndGet();
+    return MemorySegment.NULL;
+  }
+
+  /**
+   * Frees libvips' per-thread buffers; call as a thread that used libvips ends. Threads from {@link
+   * #threadFactory(String)} do it themselves.
+   */
+  public void threadShutdown() {
+    NativeCall.run(
+        () -> {
+          c.vipsThreadShutdown.invokeExact();
+        });
+  }
+
+  /** Threads that release libvips' per-thread state when they end. */
+  public ThreadFactory threadFactory(String namePrefix) {
+    AtomicInteger number = new AtomicInteger();
+    return task -> {
+      Runnable wrapped =
+          () -> {
+            try {
+              task.run();
+            } finally {
+              threadShutdown();
+            }
+          };
+      Thread thread = new Thread(wrapped, namePrefix + "-" + number.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Builds the exception for a failed call from libvips' error buffer, and clears the buffer. */
+  VipsException error(String operation) {
+    // vips_error_buffer_copy copies and clears under libvips' own lock, so two threads failing
+    // at once each take their own text and nothing piles up.
+    MemorySegment copy =
+        NativeCall.invoke(() -> (MemorySegment) c.vipsErrorBufferCopy.invokeExact());
+    String text = Strings.read(copy);
+    if (!copy.equals(MemorySegment.NULL)) {
+      NativeCall.run(
+          () -> {
+            c.gFree.invokeExact(copy);
+          });
+    }
+    return new VipsException(operation, text);
+  }
+
+  /** Throws the libvips error if {@code pointer} is NULL. */
+  MemorySegment check(MemorySegment pointer, String operation) {
+    if (pointer.equals(MemorySegment.NULL)) {
+      throw error(operation);
+    }
+    return pointer;
+  }
+
+  private int versionPart(int flag) {
+    return NativeCall.invoke(() -> (int) c.vipsVersion.invokeExact(flag));
+  }
+
+  private Set<Saver> probeSavers() {
+    Set<Saver> found = EnumSet.noneOf(Saver.class);
+    for (Saver saver : Saver.values()) {
+      if (saver.probe(this)) {
+        found.add(saver);
+      }
+    }
+    // A failed probe leaves text in the error buffer; it must not leak into a later error.
+    NativeCall.run(
+        () -> {
+          c.vipsErrorClear.invokeExact();
+        });
+    return Set.copyOf(found);
+  }
+
+  boolean hasOperation(String nickname) {
+    try (Arena arena = Arena.ofConfined()) {
+      long type =
+          NativeCall.invoke(
+              () ->
+                  (long)
+                      c.vipsTypeFind.invokeExact(
+                          arena.allocateFrom("VipsOperation"), arena.allocateFrom(nickname)));
+      return type != 0;
+    }
+  }
+
+  private void installLogHandler() {
+    try {
+      MemorySegment handler =
+          Native.linker()
+              .upcallStub(
+                  MethodHandles.lookup()
+                      .findStatic(
+                          Vips.class,
+                          "onGLibLog",
+                          MethodType.methodType(
+                              void.class,
+                              MemorySegment.class,
+                              int.class,
+                              MemorySegment.class,
+                              MemorySegment.class)),
+                  FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS),
+                  Arena.global());
+      int levels =
+          G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO;
+      MemorySegment domain = Arena.global().allocateFrom("VIPS");
+      NativeCall.invoke(
+          () -> (int) c.gLogSetHandler.invokeExact(domain, levels, handler, MemorySegment.NULL));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** libvips' warnings reach our log, not raw stderr, so pod logs stay JSON lines. */
+  @SuppressWarnings("unused") // called from native code
+  private static void onGLibLog(
+      MemorySegment domain, int level, MemorySegment message, MemorySegment userData) {
+    System.Logger.Level javaLevel =
+        (level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) != 0
+            ? System.Logger.Level.WARNING
+            : System.Logger.Level.DEBUG;
+    LOG.log(javaLevel, "libvips: {0}", Strings.read(message));
+  }
+}
