@@ -132,6 +132,17 @@ final class Operation implements AutoCloseable {
     }
   }
 
+  /** A double output such as {@code avg}'s {@code out}. */
+  double number(String argument) {
+    MemorySegment out = arena.allocate(JAVA_DOUBLE);
+    MemorySegment cArgument = arena.allocateFrom(argument);
+    NativeCall.run(
+        () -> {
+          vips.c.gObjectGetPointer.invokeExact(operation, cArgument, out, MemorySegment.NULL);
+        });
+    return out.get(JAVA_DOUBLE, 0);
+  }
+
   @Override
   public void close() {
     if (built) {

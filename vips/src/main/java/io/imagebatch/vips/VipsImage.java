@@ -163,6 +163,13 @@ public final class VipsImage implements AutoCloseable {
     }
   }
 
+  /** The mean of all pixels in all bands; decodes the whole image. */
+  public double average() {
+    try (Operation op = Operation.create(vips, "avg")) {
+      return op.set("in", this).build().number("out");
+    }
+  }
+
   public int width() {
     return intOf(vips.c.vipsImageGetWidth);
   }

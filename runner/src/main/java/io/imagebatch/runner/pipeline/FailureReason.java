@@ -1,0 +1,21 @@
+package io.imagebatch.runner.pipeline;
+
+/** Why one source image failed; machine-readable, in the manifest and the batch status. */
+public enum FailureReason {
+  /** width*height*pages is over limits.maxInputPixels (read from the header, nothing decoded). */
+  InputTooLarge,
+  /** The source is over limits.maxInputBytes. */
+  InputTooManyBytes,
+  /** The source has no bytes. */
+  EmptyInput,
+  /** No libvips loader recognises the bytes. */
+  UnsupportedFormat,
+  /** A loader recognised the format but the data is corrupt or truncated (see limits.failOn). */
+  CorruptInput,
+  /** The source could not be read. */
+  ReadFailed,
+  /** An encoder failed. */
+  EncodeFailed,
+  /** A variant could not be written. */
+  WriteFailed
+}

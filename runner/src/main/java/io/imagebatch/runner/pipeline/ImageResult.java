@@ -1,0 +1,56 @@
+package io.imagebatch.runner.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** The outcome for one source image: one manifest line. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ImageResult(
+    String source,
+    Status status,
+    FailureReason reason,
+    String message,
+    Long bytes,
+    String sha256,
+    Integer width,
+    Integer height,
+    long ms,
+    List<VariantResult> variants) {
+
+  public enum Status {
+    succeeded,
+    failed,
+    skipped
+  }
+
+  public static ImageResult failed(String source, Long bytes, ImageFailure failure, long ms) {
+    return new ImageResult(
+        source,
+        Status.failed,
+        failure.reason(),
+        failure.getMessage(),
+        bytes,
+        null,
+        null,
+        null,
+        ms,
+        List.of());
+  }
+
+  /** One written (or skipped) variant file. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record VariantResult(
+      String variant,
+      String format,
+      String path,
+      Integer width,
+      Integer height,
+      Long bytes,
+      Long ms,
+      VariantStatus status) {}
+
+  public enum VariantStatus {
+    written,
+    skipped
+  }
+}

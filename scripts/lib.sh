@@ -1,0 +1,69 @@
+# Shared by ./imagebatch and ./run-tests: find a JDK >= 25 and libvips, installing what is
+# missing when we may (root on Debian), else saying exactly what to run.
+# shellcheck shell=bash
+
+IMAGEBATCH_JAVA_FEATURE=25
+
+say() { printf 'imagebatch: %s\n' "$*" >&2; }
+
+java_feature() { # prints the feature version of a java binary, e.g. 25
+  "$1" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+find_jdk() { # prints a JAVA_HOME with java and javac >= 25
+  local candidates=() c
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  command -v javac >/dev/null 2>&1 && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+  for c in /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* /opt/java/* /opt/jdk*; do
+    [ -d "$c" ] && candidates+=("$c")
+  done
+  for c in "${candidates[@]}"; do
+    if [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ]; then
+      local v; v=$(java_feature "$c/bin/java")
+      if [ -n "$v" ] && [ "$v" -ge "$IMAGEBATCH_JAVA_FEATURE" ]; then
+        echo "$c"; return 0
+      fi
+    fi
+  done
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "no JDK >= $IMAGEBATCH_JAVA_FEATURE found; trying apt-get install openjdk-25-jdk-headless"
+    apt-get update -qq >/dev/null 2>&1 || true
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-25-jdk-headless >/dev/null 2>&1; then
+      find_jdk; return $?
+    fi
+  fi
+  say "imagebatch needs a JDK >= $IMAGEBATCH_JAVA_FEATURE (for the FFM API); none was found."
+  say "Install one (e.g. Temurin 25 from adoptium.net, or: sudo apt-get install openjdk-25-jdk-headless) and set JAVA_HOME."
+  return 1
+}
+
+have_libvips() {
+  [ -n "${IMAGEBATCH_VIPS_LIBRARY:-}" ] && return 0
+  ldconfig -p 2>/dev/null | grep -q 'libvips\.so\.42' && return 0
+  ls /usr/lib/*/libvips.so.42 /usr/lib/libvips.so.42 /usr/local/lib/libvips.so.42 >/dev/null 2>&1
+}
+
+ensure_libvips() {
+  have_libvips && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "libvips is missing; installing it: apt-get install libvips42"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips42 >/dev/null
+    have_libvips && return 0
+  fi
+  say "imagebatch needs libvips (8.12 or later). Install it with:"
+  say "  sudo apt-get install libvips42"
+  say "or point IMAGEBATCH_VIPS_LIBRARY at a libvips library file."
+  return 1
+}
+
+# Builds the runner when it is missing or older than any source of the modules it is made of.
+build_runner_if_stale() {
+  local root=$1 jar=$1/runner/target/imagebatch-runner.jar
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root/api" "$root/vips" "$root/runner" \
+      -path '*/target' -prune -o -type f -newer "$jar" -print -quit)" ]; then
+    say "building the runner (first run, or sources changed)..."
+    (cd "$root" && ./mvnw -q -B -pl runner -am install -DskipTests) >&2
+  fi
+}
