@@ -12,6 +12,8 @@ import java.util.Locale;
  * @param autoRotate apply the EXIF orientation
  * @param exportProfile convert to this ICC profile (e.g. {@code srgb}) using the embedded one, or
  *     null to keep the colour space
+ * @param importProfile the profile assumed when the image embeds none ({@code srgb}, or {@code
+ *     cmyk} for CMYK); libvips 8.14 guesses wrong without it and darkens untagged images
  * @param failOn the decode strictness
  */
 public record ThumbnailOptions(
@@ -21,6 +23,7 @@ public record ThumbnailOptions(
     Crop crop,
     boolean autoRotate,
     String exportProfile,
+    String importProfile,
     FailOn failOn) {
 
   /** libvips' largest coordinate: a side that never limits the fit. */
@@ -60,6 +63,9 @@ public record ThumbnailOptions(
     operation.set("crop", crop.nick()).set("no_rotate", !autoRotate);
     if (exportProfile != null) {
       operation.set("export_profile", exportProfile);
+    }
+    if (importProfile != null) {
+      operation.set("import_profile", importProfile);
     }
     if (operation.has("fail_on")) {
       operation.set("fail_on", failOn.nick());

@@ -40,6 +40,7 @@ class VipsConcurrencyIT {
                           ThumbnailOptions.Crop.NONE,
                           true,
                           null,
+                          null,
                           FailOn.WARNING);
                   try (VipsImage thumb = VipsImage.thumbnail(good, options)) {
                     thumb.save(new SaveOptions.Png(1, true));

@@ -17,6 +17,7 @@ class VipsImageTest {
           ThumbnailOptions.Crop.NONE,
           true,
           null,
+          null,
           FailOn.WARNING);
 
   @TempDir Path dir;
@@ -79,6 +80,7 @@ class VipsImageTest {
                     ThumbnailOptions.Crop.CENTRE,
                     true,
                     null,
+                    null,
                     FailOn.WARNING));
         VipsImage fill =
             VipsImage.thumbnail(
@@ -90,6 +92,7 @@ class VipsImageTest {
                     ThumbnailOptions.Crop.NONE,
                     true,
                     null,
+                    null,
                     FailOn.WARNING));
         VipsImage inside =
             VipsImage.thumbnail(
@@ -100,6 +103,7 @@ class VipsImageTest {
                     ThumbnailOptions.Size.DOWN,
                     ThumbnailOptions.Crop.NONE,
                     true,
+                    null,
                     null,
                     FailOn.WARNING));
         VipsImage padded = inside.padCentre(300, 300, new double[] {255, 255, 255})) {
@@ -126,6 +130,7 @@ class VipsImageTest {
                 ThumbnailOptions.Crop.NONE,
                 true,
                 "srgb",
+                null,
                 FailOn.WARNING))) {
       assertThat(thumb.bands()).isEqualTo(3);
       assertThat(thumb.interpretation()).isEqualTo("srgb");
@@ -178,6 +183,7 @@ class VipsImageTest {
             ThumbnailOptions.Size.DOWN,
             ThumbnailOptions.Crop.NONE,
             true,
+            null,
             null,
             FailOn.NONE);
     try (VipsImage thumb = VipsImage.thumbnail(truncated, lenient)) {

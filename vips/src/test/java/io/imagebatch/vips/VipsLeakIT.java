@@ -24,6 +24,7 @@ class VipsLeakIT {
             ThumbnailOptions.Crop.NONE,
             true,
             "srgb",
+            null,
             FailOn.WARNING);
     cycle(jpeg, bad, options, 300); // warm up malloc arenas, libvips' pools and the JIT
     int objectsBefore = vips.objectCount();

@@ -99,6 +99,7 @@ public final class LocalRun {
                 () -> {
                   try {
                     ImageResult result = processOne(processor, entry);
+                    reportFirstVariant(result);
                     manifest.append(result);
                     stats.add(result);
                     progress.imageDone();
@@ -147,6 +148,27 @@ public final class LocalRun {
             (System.nanoTime() - started) / 1_000_000);
     report(summary);
     return summary;
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean firstVariantSeen =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Start-up cost as users feel it: from JVM start to the first variant on disk. */
+  private void reportFirstVariant(ImageResult result) {
+    boolean wrote =
+        result.variants().stream()
+            .anyMatch(v -> v.status() == ImageResult.VariantStatus.written);
+    if (wrote && firstVariantSeen.compareAndSet(false, true)) {
+      ProcessHandle.current()
+          .info()
+          .startInstant()
+          .ifPresent(
+              start ->
+                  Log.info(
+                      "first variant written",
+                      "firstVariantMs",
+                      java.time.Duration.between(start, java.time.Instant.now()).toMillis()));
+    }
   }
 
   public static ExitCode exitCode(Summary summary) {

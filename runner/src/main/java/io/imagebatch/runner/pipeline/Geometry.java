@@ -16,53 +16,40 @@ import io.imagebatch.vips.ThumbnailOptions.Size;
  */
 public record Geometry(ThumbnailOptions thumbnail, Integer padWidth, Integer padHeight) {
 
+  /** The decode settings shared by every variant of a source. */
+  public record Decode(
+      boolean autoRotate, String exportProfile, String importProfile, FailOn failOn) {
+    ThumbnailOptions box(int width, int height, Size size, Crop crop) {
+      return new ThumbnailOptions(
+          width, height, size, crop, autoRotate, exportProfile, importProfile, failOn);
+    }
+  }
+
   public static Geometry of(
-      Variant variant,
-      int sourceWidth,
-      int sourceHeight,
-      boolean enlarge,
-      boolean autoRotate,
-      String exportProfile,
-      FailOn failOn) {
+      Variant variant, int sourceWidth, int sourceHeight, boolean enlarge, Decode decode) {
     Integer w = variant.width();
     Integer h = variant.height();
     Size grow = enlarge ? Size.BOTH : Size.DOWN;
     return switch (variant.fit() == null ? Fit.INSIDE : variant.fit()) {
-      case INSIDE ->
-          new Geometry(
-              options(or(w), or(h), grow, Crop.NONE, autoRotate, exportProfile, failOn),
-              null,
-              null);
+      case INSIDE -> new Geometry(decode.box(or(w), or(h), grow, Crop.NONE), null, null);
       case COVER ->
           new Geometry(
-              options(
-                  enlarge ? w : Math.min(w, sourceWidth),
-                  enlarge ? h : Math.min(h, sourceHeight),
-                  grow,
-                  Crop.CENTRE,
-                  autoRotate,
-                  exportProfile,
-                  failOn),
+              decode.box(
+                  cap(w, sourceWidth, enlarge), cap(h, sourceHeight, enlarge), grow, Crop.CENTRE),
               null,
               null);
       case FILL ->
           new Geometry(
-              options(
-                  enlarge ? w : Math.min(w, sourceWidth),
-                  enlarge ? h : Math.min(h, sourceHeight),
+              decode.box(
+                  cap(w, sourceWidth, enlarge),
+                  cap(h, sourceHeight, enlarge),
                   Size.FORCE,
-                  Crop.NONE,
-                  autoRotate,
-                  exportProfile,
-                  failOn),
+                  Crop.NONE),
               null,
               null);
       case CONTAIN -> {
         boolean scaled = enlarge || sourceWidth > w || sourceHeight > h;
-        yield new Geometry(
-            options(w, h, grow, Crop.NONE, autoRotate, exportProfile, failOn),
-            scaled ? w : null,
-            scaled ? h : null);
+        yield new Geometry(decode.box(w, h, grow, Crop.NONE), scaled ? w : null, scaled ? h : null);
       }
     };
   }
@@ -75,14 +62,7 @@ public record Geometry(ThumbnailOptions thumbnail, Integer padWidth, Integer pad
     return side == null ? ThumbnailOptions.UNBOUNDED : side;
   }
 
-  private static ThumbnailOptions options(
-      int width,
-      int height,
-      Size size,
-      Crop crop,
-      boolean autoRotate,
-      String exportProfile,
-      FailOn failOn) {
-    return new ThumbnailOptions(width, height, size, crop, autoRotate, exportProfile, failOn);
+  private static int cap(int side, int sourceSide, boolean enlarge) {
+    return enlarge ? side : Math.min(side, sourceSide);
   }
 }

@@ -99,10 +99,13 @@ public final class ImageProcessor {
       width = header.height();
       height = header.width();
     }
+    // Only where the source embeds no profile: sRGB is the web's assumption, CMYK has its own.
+    String importProfile =
+        exportProfile == null ? null : header.interpretation().equals("cmyk") ? "cmyk" : "srgb";
     for (List<Pending> variant : work) {
       List<Pending> todo = variant.stream().filter(p -> !p.skip()).toList();
       if (!todo.isEmpty()) {
-        results.addAll(render(source, todo, width, height));
+        results.addAll(render(source, todo, width, height, importProfile));
       }
     }
     return new ImageResult(
@@ -146,11 +149,17 @@ public final class ImageProcessor {
   }
 
   /** One thumbnail for a variant, rendered once, then each format encoded from memory. */
-  private List<VariantResult> render(SourceFile source, List<Pending> todo, int width, int height)
+  private List<VariantResult> render(
+      SourceFile source, List<Pending> todo, int width, int height, String importProfile)
       throws ImageFailure {
     Recipe first = todo.getFirst().recipe();
     Geometry geometry =
-        Geometry.of(first.variant(), width, height, enlarge, autoRotate, exportProfile, failOn);
+        Geometry.of(
+            first.variant(),
+            width,
+            height,
+            enlarge,
+            new Geometry.Decode(autoRotate, exportProfile, importProfile, failOn));
     long started = System.nanoTime();
     List<VariantResult> results = new ArrayList<>();
     try (VipsImage rendered = decode(source, geometry)) {

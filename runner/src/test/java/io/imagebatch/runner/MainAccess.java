@@ -1,0 +1,12 @@
+package io.imagebatch.runner;
+
+import java.io.PrintStream;
+
+/** Runs the CLI in-process for tests in other packages. */
+public final class MainAccess {
+  private MainAccess() {}
+
+  public static ExitCode run(String[] args, PrintStream out, PrintStream err) {
+    return Main.run(args, out, err);
+  }
+}
