@@ -1,5 +1,7 @@
 package io.imagebatch.runner;
 
+import io.imagebatch.runner.cluster.PlanCommand;
+import io.imagebatch.runner.cluster.ProcessCommand;
 import io.imagebatch.runner.config.BatchFile;
 import io.imagebatch.runner.config.InvalidSpecException;
 import io.imagebatch.runner.config.LoadedBatch;
@@ -11,35 +13,43 @@ import io.imagebatch.runner.progress.Progress;
 import io.imagebatch.vips.Vips;
 import io.imagebatch.vips.VipsException;
 import io.imagebatch.vips.VipsOptions;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** The runner's command line. Every outcome maps to an {@link ExitCode}. */
 public final class Main {
   static final String USAGE =
       """
       usage: imagebatch-runner run BATCH.yaml [--concurrency N] [--vips-threads N]
+             imagebatch-runner plan --spec BATCH.yaml
+             imagebatch-runner process --spec BATCH.yaml [--shard N] [--concurrency N]
              imagebatch-runner version
 
-        run           process an ImageBatch on this machine; source.volume.path and
-                      output.volume.path are directories relative to the YAML file
-        --concurrency images processed at once (default: the number of CPUs)
+        run            process an ImageBatch on this machine; source.volume.path and
+                       output.volume.path are directories relative to the YAML file
+        plan           (planning Job) list the source and write the shard plan
+        process        (Indexed Job) process shard N; N defaults to JOB_COMPLETION_INDEX
+        --concurrency  images processed at once (default: the number of CPUs)
         --vips-threads libvips worker threads per image (default: CPUs / concurrency)
 
-      exit codes: 0 done, 1 more images failed than maxFailedImages allows, 2 usage,
-                  3 invalid ImageBatch, 4 storage unreachable
+      exit codes: 0 done, 1 more images failed than maxFailedImages allows (run), 2 usage,
+                  3 invalid configuration, 4 storage unreachable
       """;
 
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err).code());
+    System.exit(run(args, System.out, System.err, System.getenv()).code());
   }
 
-  static ExitCode run(String[] args, PrintStream out, PrintStream err) {
+  static ExitCode run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
     Arguments arguments;
     try {
-      arguments = Arguments.parse(args);
+      arguments = Arguments.parse(args, env);
     } catch (IllegalArgumentException e) {
       err.println("imagebatch-runner: " + e.getMessage());
       err.print(USAGE);
@@ -48,6 +58,8 @@ public final class Main {
     try {
       return switch (arguments.command()) {
         case "run" -> runLocal(arguments, out);
+        case "plan" -> plan(arguments, env);
+        case "process" -> process(arguments, env);
         case "version" -> {
           out.println(
               "libvips " + vips(arguments).version() + " (" + Vips.get().libraryName() + ")");
@@ -60,7 +72,8 @@ public final class Main {
       };
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
-      Log.error("invalid ImageBatch", "errors", e.errors().stream().map(Object::toString).toList());
+      Log.error(
+          "invalid configuration", "errors", e.errors().stream().map(Object::toString).toList());
       return ExitCode.INVALID_CONFIGURATION;
     } catch (StorageException e) {
       Log.error("storage unreachable", "error", e.getMessage());
@@ -70,15 +83,14 @@ public final class Main {
       Log.error("libvips unavailable", "error", e.getMessage());
       err.println(e.getMessage());
       return ExitCode.INVALID_CONFIGURATION;
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       Log.error("storage unreachable", "error", e.toString());
       err.println("storage unreachable: " + e);
       return ExitCode.STORAGE_UNREACHABLE;
     }
   }
 
-  private static ExitCode runLocal(Arguments arguments, PrintStream out)
-      throws java.io.IOException {
+  private static ExitCode runLocal(Arguments arguments, PrintStream out) throws IOException {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.LOCAL);
     vips(arguments);
     LocalRun.Summary summary =
@@ -86,25 +98,56 @@ public final class Main {
     return LocalRun.exitCode(summary);
   }
 
+  private static ExitCode plan(Arguments arguments, Map<String, String> env) throws IOException {
+    LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.CLUSTER);
+    new PlanCommand(batch, env, tempDir(env)).run(terminationMessagePath(env));
+    return ExitCode.OK;
+  }
+
+  private static ExitCode process(Arguments arguments, Map<String, String> env) throws IOException {
+    LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.CLUSTER);
+    vips(arguments);
+    new ProcessCommand(batch, env, tempDir(env), arguments.concurrency())
+        .run(arguments.shard(), terminationMessagePath(env));
+    return ExitCode.OK;
+  }
+
   private static Vips vips(Arguments arguments) {
     return Vips.init(VipsOptions.defaults().withConcurrency(arguments.vipsThreads()));
   }
 
+  private static Path terminationMessagePath(Map<String, String> env) {
+    return Path.of(env.getOrDefault("IMAGEBATCH_TERMINATION_MESSAGE_PATH", "/dev/termination-log"));
+  }
+
+  private static Path tempDir(Map<String, String> env) throws IOException {
+    Path base = Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")));
+    return Files.createTempDirectory(Files.createDirectories(base), "imagebatch-");
+  }
+
   /** The parsed command line. */
-  record Arguments(String command, String file, int concurrency, int vipsThreads) {
-    static Arguments parse(String[] args) {
+  record Arguments(String command, String file, int shard, int concurrency, int vipsThreads) {
+    private static final java.util.List<String> COMMANDS =
+        java.util.List.of("run", "plan", "process", "version", "help", "--help", "-h");
+
+    static Arguments parse(String[] args, Map<String, String> env) {
       if (args.length == 0) {
-        return new Arguments("help", null, 1, 1);
+        return new Arguments("help", null, 0, 1, 1);
       }
       String command = args[0];
+      if (!COMMANDS.contains(command)) {
+        throw new IllegalArgumentException("unknown command " + command);
+      }
       String file = null;
-      int cpus = Runtime.getRuntime().availableProcessors();
+      Integer shard = null;
       Integer concurrency = null;
       Integer vipsThreads = null;
       for (int i = 1; i < args.length; i++) {
         switch (args[i]) {
-          case "--concurrency" -> concurrency = positive(args, ++i, "--concurrency");
-          case "--vips-threads" -> vipsThreads = positive(args, ++i, "--vips-threads");
+          case "--concurrency" -> concurrency = number(args, ++i, "--concurrency", 1);
+          case "--vips-threads" -> vipsThreads = number(args, ++i, "--vips-threads", 1);
+          case "--shard" -> shard = number(args, ++i, "--shard", 0);
+          case "--spec" -> file = value(args, ++i, "--spec");
           default -> {
             if (args[i].startsWith("-") || file != null) {
               throw new IllegalArgumentException("unexpected argument " + args[i]);
@@ -113,30 +156,40 @@ public final class Main {
           }
         }
       }
-      if (!java.util.List.of("run", "version", "help", "--help", "-h").contains(command)) {
-        throw new IllegalArgumentException("unknown command " + command);
+      if (java.util.List.of("run", "plan", "process").contains(command) && file == null) {
+        throw new IllegalArgumentException(command + " needs the ImageBatch YAML file");
       }
-      if (command.equals("run") && file == null) {
-        throw new IllegalArgumentException("run needs the ImageBatch YAML file");
+      if (command.equals("process") && shard == null) {
+        String index = env.get("JOB_COMPLETION_INDEX");
+        if (index == null) {
+          throw new IllegalArgumentException("process needs --shard N or JOB_COMPLETION_INDEX");
+        }
+        shard = number(new String[] {index}, 0, "JOB_COMPLETION_INDEX", 0);
       }
+      int cpus = Runtime.getRuntime().availableProcessors();
       int images = concurrency != null ? concurrency : cpus;
       int threads = vipsThreads != null ? vipsThreads : Math.max(1, cpus / images);
-      return new Arguments(command, file, images, threads);
+      return new Arguments(command, file, shard == null ? 0 : shard, images, threads);
     }
 
-    private static int positive(String[] args, int index, String flag) {
+    private static String value(String[] args, int index, String flag) {
       if (index >= args.length) {
-        throw new IllegalArgumentException(flag + " needs a number");
+        throw new IllegalArgumentException(flag + " needs a value");
       }
+      return args[index];
+    }
+
+    private static int number(String[] args, int index, String flag, int min) {
+      String text = value(args, index, flag);
       try {
-        int value = Integer.parseInt(args[index]);
-        if (value < 1) {
+        int value = Integer.parseInt(text);
+        if (value < min) {
           throw new NumberFormatException();
         }
         return value;
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            flag + " must be a positive integer, not " + args[index]);
+            flag + " must be an integer of at least " + min + ", not " + text);
       }
     }
   }

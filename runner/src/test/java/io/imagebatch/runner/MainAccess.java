@@ -7,6 +7,11 @@ public final class MainAccess {
   private MainAccess() {}
 
   public static ExitCode run(String[] args, PrintStream out, PrintStream err) {
-    return Main.run(args, out, err);
+    return Main.run(args, out, err, System.getenv());
+  }
+
+  public static ExitCode run(
+      String[] args, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
+    return Main.run(args, out, err, env);
   }
 }

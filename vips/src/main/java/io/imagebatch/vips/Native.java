@@ -71,6 +71,7 @@ final class Native {
   final MethodHandle gLogSetHandler;
   final MethodHandle vipsImageCopyMemory;
   final MethodHandle vipsImageSetInt;
+  final MethodHandle vipsImageRemove;
 
   Native(SymbolLookup lookup) {
     vipsInit = function(lookup, "vips_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -176,6 +177,8 @@ final class Native {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
     vipsImageCopyMemory =
         function(lookup, "vips_image_copy_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    vipsImageRemove =
+        function(lookup, "vips_image_remove", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     vipsImageSetInt =
         function(
             lookup, "vips_image_set_int", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT));

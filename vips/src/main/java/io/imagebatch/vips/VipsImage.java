@@ -116,6 +116,24 @@ public final class VipsImage implements AutoCloseable {
     return copy;
   }
 
+  private static final java.util.List<String> METADATA =
+      java.util.List.of("icc-profile-data", "exif-data", "xmp-data", "iptc-data", "orientation");
+
+  /**
+   * The same pixels without ICC, EXIF, XMP and IPTC metadata. Savers' own strip options differ
+   * between libvips versions (8.14's webpsave keeps the ICC profile), so the fields go here.
+   */
+  public VipsImage withoutMetadata() {
+    VipsImage copy = apply("copy", Map.of());
+    try (Arena arena = Arena.ofConfined()) {
+      for (String field : METADATA) {
+        MemorySegment name = arena.allocateFrom(field);
+        NativeCall.invoke(() -> (int) vips.c.vipsImageRemove.invokeExact(copy.pointer(), name));
+      }
+    }
+    return copy;
+  }
+
   /** Runs an operation whose input image argument is {@code in} and whose output is {@code out}. */
   public VipsImage apply(String operation, Map<String, Object> arguments) {
     try (Operation op = Operation.create(vips, operation)) {

@@ -20,6 +20,12 @@ public interface OutputStore {
   /** Writes a non-image object (manifest, plan) atomically. */
   void writeText(String path, String text) throws IOException;
 
+  /** Copies a local file (e.g. a finished manifest) into the store, atomically. */
+  void writeFile(String path, java.nio.file.Path local, String contentType) throws IOException;
+
+  /** Reads a text object written by {@link #writeText}, if it exists. */
+  Optional<String> readText(String path) throws IOException;
+
   /** How a user finds {@code path}: a file path or an s3:// URL. */
   String locate(String path);
 }

@@ -21,6 +21,7 @@ import java.util.UUID;
 public final class VolumeOutputStore implements OutputStore {
   private static final String ATTRIBUTE = "imagebatch.fingerprint";
   private static final String SIDECARS = "_imagebatch/fingerprints/";
+  private static final String TEMP = "_imagebatch/tmp";
 
   private final Path root;
   private final boolean xattrs;
@@ -97,6 +98,24 @@ public final class VolumeOutputStore implements OutputStore {
   }
 
   @Override
+  public void writeFile(String path, Path local, String contentType) throws IOException {
+    Path target = resolve(path);
+    Path temp = temporarySibling(target);
+    try {
+      Files.copy(local, temp, StandardCopyOption.REPLACE_EXISTING);
+      move(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  @Override
+  public Optional<String> readText(String path) throws IOException {
+    Path file = resolve(path);
+    return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+  }
+
+  @Override
   public String locate(String path) {
     return resolve(path).toString();
   }
@@ -113,9 +132,26 @@ public final class VolumeOutputStore implements OutputStore {
     return resolved;
   }
 
-  private static Path temporarySibling(Path target) throws IOException {
+  /**
+   * Temporary files live in {@code _imagebatch/tmp/} of the same file system, so a writer killed
+   * mid-write leaves nothing beside the outputs; the next run clears what it finds there.
+   */
+  private Path temporarySibling(Path target) throws IOException {
     Files.createDirectories(target.getParent());
-    return target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path tmp = Files.createDirectories(root.resolve(TEMP));
+    return tmp.resolve(UUID.randomUUID() + ".tmp");
+  }
+
+  /** Removes temporary files a killed writer left behind. */
+  public void clearStaleTemporaries() throws IOException {
+    Path tmp = root.resolve(TEMP);
+    if (Files.isDirectory(tmp)) {
+      try (var files = Files.list(tmp)) {
+        for (Path file : files.toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
   }
 
   private static void move(Path temp, Path target) throws IOException {

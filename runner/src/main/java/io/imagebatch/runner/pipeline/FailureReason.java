@@ -12,8 +12,10 @@ public enum FailureReason {
   UnsupportedFormat,
   /** A loader recognised the format but the data is corrupt or truncated (see limits.failOn). */
   CorruptInput,
-  /** The source could not be read. */
+  /** The source could not be read (e.g. HTTP 404, or a 5xx after retries). */
   ReadFailed,
+  /** The source's address is not allowed (the SSRF guard: loopback, private, link-local...). */
+  SourceRefused,
   /** An encoder failed. */
   EncodeFailed,
   /** A variant could not be written. */

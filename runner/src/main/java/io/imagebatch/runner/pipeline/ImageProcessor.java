@@ -38,6 +38,7 @@ public final class ImageProcessor {
   private final boolean autoRotate;
   private final boolean enlarge;
   private final String exportProfile;
+  private final boolean stripMetadata;
 
   public ImageProcessor(ImageBatchSpec spec, OutputStore store) {
     this.recipes = Recipe.of(spec);
@@ -50,7 +51,8 @@ public final class ImageProcessor {
     this.autoRotate = spec.processing().autoRotate();
     this.enlarge = spec.processing().enlarge();
     // Stripping drops the ICC profile, so the pixels must be sRGB first or colours shift.
-    this.exportProfile = spec.processing().stripMetadata() ? "srgb" : null;
+    this.stripMetadata = spec.processing().stripMetadata();
+    this.exportProfile = stripMetadata ? "srgb" : null;
   }
 
   public long maxInputBytes() {
@@ -188,7 +190,13 @@ public final class ImageProcessor {
     try (VipsImage thumbnail = VipsImage.thumbnail(source.file(), geometry.thumbnail());
         VipsImage colour = toDisplayColour(thumbnail);
         VipsImage padded = geometry.pads() ? pad(colour, geometry) : null) {
-      return (padded != null ? padded : colour).copyMemory();
+      VipsImage last = padded != null ? padded : colour;
+      if (!stripMetadata) {
+        return last.copyMemory();
+      }
+      try (VipsImage bare = last.withoutMetadata()) {
+        return bare.copyMemory();
+      }
     } catch (VipsException e) {
       throw new ImageFailure(FailureReason.CorruptInput, e.getMessage(), e);
     }

@@ -178,6 +178,7 @@ class LocalRunIT {
     try (VipsImage deep = open("out/deep-w100.webp")) {
       assertThat(deep.interpretation()).isEqualTo("srgb");
       assertThat(new int[] {deep.width(), deep.height()}).containsExactly(100, 75);
+      assertThat(deep.stringField("icc-profile-data")).isEmpty(); // stripped, after sRGB
     }
     try (VipsImage flat = open("out/alpha-w100.jpeg")) {
       assertThat(flat.bands()).isEqualTo(3);

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * Lists the files of a directory (a mounted volume, or a local directory), in a stable order, one
  * at a time: a million files never sit in memory together.
  */
-public final class LocalSource {
+public final class VolumeSource implements SourceLister {
   private final Path root;
   private final Glob.Filter filter;
   private final Path skipped;
@@ -22,16 +22,14 @@ public final class LocalSource {
   /**
    * @param skipped a directory not to descend into, e.g. an output directory inside the source
    */
-  public LocalSource(Path root, Glob.Filter filter, Path skipped) {
+  public VolumeSource(Path root, Glob.Filter filter, Path skipped) {
     this.root = root.toAbsolutePath().normalize();
     this.filter = filter;
     this.skipped = skipped == null ? null : skipped.toAbsolutePath().normalize();
   }
 
-  /** A listed source file; {@code key} is '/'-separated and relative to the root. */
-  public record Entry(String key, Path file, long size) {}
-
-  public void forEach(Consumer<Entry> consumer) {
+  @Override
+  public void forEach(Consumer<SourceRef> consumer) {
     try {
       Files.walkFileTree(
           root,
@@ -47,7 +45,7 @@ public final class LocalSource {
               if (attrs.isRegularFile()
                   && !file.getFileName().toString().startsWith(".")
                   && filter.accepts(key)) {
-                consumer.accept(new Entry(key, file, attrs.size()));
+                consumer.accept(new SourceRef(key, attrs.size(), key));
               }
               return FileVisitResult.CONTINUE;
             }
