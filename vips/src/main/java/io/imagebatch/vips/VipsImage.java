@@ -77,6 +77,18 @@ public final class VipsImage implements AutoCloseable {
     }
   }
 
+  /**
+   * Resizes an image already in memory (no shrink-on-load): for deriving smaller variants from one
+   * decoded base instead of decoding the source again.
+   */
+  public VipsImage thumbnailImage(ThumbnailOptions options) {
+    try (Operation thumbnail = Operation.create(vips, "thumbnail_image")) {
+      thumbnail.set("in", this);
+      options.applyTo(thumbnail);
+      return thumbnail.build().image("out");
+    }
+  }
+
   /** A black image, e.g. to build test images. */
   public static VipsImage black(int width, int height, int bands) {
     return black(Vips.get(), width, height, bands);

@@ -1,8 +1,10 @@
 package io.imagebatch.runner.pipeline;
 
+import io.imagebatch.api.v1alpha1.Fit;
 import io.imagebatch.api.v1alpha1.Format;
 import io.imagebatch.api.v1alpha1.ImageBatchSpec;
 import io.imagebatch.api.v1alpha1.Overwrite;
+import io.imagebatch.api.v1alpha1.Variant;
 import io.imagebatch.runner.config.PathTemplate;
 import io.imagebatch.runner.config.Quantities;
 import io.imagebatch.runner.output.OutputStore;
@@ -11,11 +13,13 @@ import io.imagebatch.runner.pipeline.ImageResult.VariantResult;
 import io.imagebatch.runner.pipeline.ImageResult.VariantStatus;
 import io.imagebatch.vips.FailOn;
 import io.imagebatch.vips.ImageHeader;
+import io.imagebatch.vips.ThumbnailOptions;
 import io.imagebatch.vips.VipsException;
 import io.imagebatch.vips.VipsImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -104,10 +108,22 @@ public final class ImageProcessor {
     // Only where the source embeds no profile: sRGB is the web's assumption, CMYK has its own.
     String importProfile =
         exportProfile == null ? null : header.interpretation().equals("cmyk") ? "cmyk" : "srgb";
-    for (List<Pending> variant : work) {
-      List<Pending> todo = variant.stream().filter(p -> !p.skip()).toList();
-      if (!todo.isEmpty()) {
-        results.addAll(render(source, todo, width, height, importProfile));
+    Geometry.Decode decode = new Geometry.Decode(autoRotate, exportProfile, importProfile, failOn);
+    List<List<Pending>> todo =
+        work.stream()
+            .map(v -> v.stream().filter(p -> !p.skip()).toList())
+            .filter(v -> !v.isEmpty())
+            .toList();
+    List<List<Pending>> inside =
+        enlarge ? List.of() : todo.stream().filter(v -> fit(v) == Fit.INSIDE).toList();
+    if (inside.size() > 1) {
+      results.addAll(renderFromOneDecode(source, inside, width, height, decode));
+    }
+    for (List<Pending> variant : todo) {
+      if (inside.size() <= 1 || !inside.contains(variant)) {
+        Geometry geometry =
+            Geometry.of(variant.getFirst().recipe().variant(), width, height, enlarge, decode);
+        results.addAll(render(source, variant, geometry));
       }
     }
     return new ImageResult(
@@ -151,36 +167,97 @@ public final class ImageProcessor {
   }
 
   /** One thumbnail for a variant, rendered once, then each format encoded from memory. */
-  private List<VariantResult> render(
-      SourceFile source, List<Pending> todo, int width, int height, String importProfile)
+  private List<VariantResult> render(SourceFile source, List<Pending> todo, Geometry geometry)
       throws ImageFailure {
-    Recipe first = todo.getFirst().recipe();
-    Geometry geometry =
-        Geometry.of(
-            first.variant(),
-            width,
-            height,
-            enlarge,
-            new Geometry.Decode(autoRotate, exportProfile, importProfile, failOn));
     long started = System.nanoTime();
-    List<VariantResult> results = new ArrayList<>();
     try (VipsImage rendered = decode(source, geometry)) {
+      return encodeAll(rendered, todo, millisSince(started));
+    }
+  }
+
+  /**
+   * Several fit-inside variants from one decode: the largest is cut from the source with
+   * shrink-on-load, the smaller ones are resized from it in memory. A PNG (which has no
+   * shrink-on-load) is then decoded once instead of once per size.
+   */
+  private List<VariantResult> renderFromOneDecode(
+      SourceFile source, List<List<Pending>> inside, int width, int height, Geometry.Decode decode)
+      throws ImageFailure {
+    List<Pending> largest =
+        inside.stream()
+            .max(
+                Comparator.comparingDouble(
+                    v -> scale(v.getFirst().recipe().variant(), width, height)))
+            .orElseThrow();
+    List<VariantResult> results = new ArrayList<>();
+    long started = System.nanoTime();
+    try (VipsImage base =
+        decode(
+            source,
+            Geometry.of(largest.getFirst().recipe().variant(), width, height, false, decode))) {
       long decodeMillis = millisSince(started);
-      for (Pending pending : todo) {
-        long encodeStarted = System.nanoTime();
-        byte[] bytes = encode(rendered, pending.recipe());
-        write(pending, bytes);
-        results.add(
-            new VariantResult(
-                pending.recipe().variant().name(),
-                pending.recipe().format().yamlName(),
-                pending.path(),
-                rendered.width(),
-                rendered.height(),
-                (long) bytes.length,
-                decodeMillis + millisSince(encodeStarted),
-                VariantStatus.written));
+      for (List<Pending> variant : inside) {
+        if (variant == largest) {
+          results.addAll(encodeAll(base, variant, decodeMillis));
+          continue;
+        }
+        long resizeStarted = System.nanoTime();
+        try (VipsImage derived = derive(base, variant.getFirst().recipe().variant(), decode)) {
+          results.addAll(encodeAll(derived, variant, millisSince(resizeStarted)));
+        }
       }
+    }
+    return results;
+  }
+
+  private static VipsImage derive(VipsImage base, Variant variant, Geometry.Decode decode)
+      throws ImageFailure {
+    ThumbnailOptions box =
+        new ThumbnailOptions(
+            variant.width() == null ? ThumbnailOptions.UNBOUNDED : variant.width(),
+            variant.height() == null ? ThumbnailOptions.UNBOUNDED : variant.height(),
+            ThumbnailOptions.Size.DOWN,
+            ThumbnailOptions.Crop.NONE,
+            false, // the base is upright already
+            null,
+            null,
+            decode.failOn());
+    try (VipsImage resized = base.thumbnailImage(box)) {
+      return resized.copyMemory();
+    } catch (VipsException e) {
+      throw new ImageFailure(FailureReason.EncodeFailed, "resize failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** How much a fit-inside variant scales the (upright) source; never above 1 here. */
+  private static double scale(Variant variant, int width, int height) {
+    double x = variant.width() == null ? Double.MAX_VALUE : (double) variant.width() / width;
+    double y = variant.height() == null ? Double.MAX_VALUE : (double) variant.height() / height;
+    return Math.min(1, Math.min(x, y));
+  }
+
+  private static Fit fit(List<Pending> variant) {
+    Fit fit = variant.getFirst().recipe().variant().fit();
+    return fit == null ? Fit.INSIDE : fit;
+  }
+
+  private List<VariantResult> encodeAll(VipsImage rendered, List<Pending> todo, long decodeMillis)
+      throws ImageFailure {
+    List<VariantResult> results = new ArrayList<>();
+    for (Pending pending : todo) {
+      long encodeStarted = System.nanoTime();
+      byte[] bytes = encode(rendered, pending.recipe());
+      write(pending, bytes);
+      results.add(
+          new VariantResult(
+              pending.recipe().variant().name(),
+              pending.recipe().format().yamlName(),
+              pending.path(),
+              rendered.width(),
+              rendered.height(),
+              (long) bytes.length,
+              decodeMillis + millisSince(encodeStarted),
+              VariantStatus.written));
     }
     return results;
   }

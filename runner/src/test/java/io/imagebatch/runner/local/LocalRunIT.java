@@ -243,6 +243,29 @@ class LocalRunIT {
   }
 
   @Test
+  void severalWidthsFromOneDecodeKeepTheirExactSizes() throws IOException {
+    TestImages.write(dir.resolve("in/photo.png"), TestImages.png(1600, 1200));
+    TestImages.write(dir.resolve("in/small.jpg"), TestImages.jpeg(250, 100));
+    run(
+        BatchYaml.write(
+            dir,
+            """
+            source: { volume: { path: in/ } }
+            variants:
+              - { name: w300, width: 300, formats: [webp] }
+              - { name: w200, width: 200, formats: [webp, jpeg] }
+              - { name: h75, height: 75, formats: [png] }
+            output: { volume: { path: out/ } }
+            """));
+    assertThat(dimensions(dir.resolve("out/photo-w300.webp"))).containsExactly(300, 225);
+    assertThat(dimensions(dir.resolve("out/photo-w200.jpeg"))).containsExactly(200, 150);
+    assertThat(dimensions(dir.resolve("out/photo-h75.png"))).containsExactly(100, 75);
+    assertThat(dimensions(dir.resolve("out/small-w300.webp"))).containsExactly(250, 100);
+    assertThat(dimensions(dir.resolve("out/small-w200.webp"))).containsExactly(200, 80);
+    assertThat(dimensions(dir.resolve("out/small-h75.png"))).containsExactly(188, 75);
+  }
+
+  @Test
   void exceedingMaxFailedImagesFailsTheRunAndSaysSo() throws IOException {
     TestImages.write(dir.resolve("in/ok.jpg"), TestImages.jpeg(100, 100));
     TestImages.write(dir.resolve("in/bad1.jpg"), TestImages.text());
