@@ -47,6 +47,7 @@ public final class Main {
   }
 
   static ExitCode run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    Log.set(Log.fromEnvironment(env));
     Arguments arguments;
     try {
       arguments = Arguments.parse(args, env);

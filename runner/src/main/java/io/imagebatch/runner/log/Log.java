@@ -35,15 +35,19 @@ public final class Log {
     this.out = out;
   }
 
-  /** IMAGEBATCH_LOG_FORMAT (text|json; default: text on a terminal, json otherwise). */
   static Log fromEnvironment() {
-    String format = System.getenv("IMAGEBATCH_LOG_FORMAT");
+    return fromEnvironment(System.getenv());
+  }
+
+  /** IMAGEBATCH_LOG_FORMAT (text|json; default: text on a terminal, json otherwise). */
+  public static Log fromEnvironment(java.util.Map<String, String> env) {
+    String format = env.get("IMAGEBATCH_LOG_FORMAT");
     boolean terminal = System.console() != null && System.console().isTerminal();
     Format chosen =
         format == null || format.isBlank()
             ? (terminal ? Format.TEXT : Format.JSON)
             : Format.valueOf(format.strip().toUpperCase(Locale.ROOT));
-    String level = System.getenv("IMAGEBATCH_LOG_LEVEL");
+    String level = env.get("IMAGEBATCH_LOG_LEVEL");
     System.Logger.Level threshold =
         level == null || level.isBlank()
             ? System.Logger.Level.INFO

@@ -292,11 +292,13 @@ class LocalRunIT {
   private Result run(Path yaml) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    // The human summary is what a user reads on a terminal: the text log format.
     ExitCode exit =
         MainAccess.run(
             new String[] {"run", yaml.toString(), "--concurrency", "2"},
             new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("IMAGEBATCH_LOG_FORMAT", "text"));
     return new Result(
         exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
