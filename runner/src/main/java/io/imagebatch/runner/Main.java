@@ -10,13 +10,13 @@ import io.imagebatch.runner.local.LocalRun;
 import io.imagebatch.runner.log.Log;
 import io.imagebatch.runner.output.StorageException;
 import io.imagebatch.runner.progress.Progress;
+import io.imagebatch.runner.run.TempDirectory;
 import io.imagebatch.vips.Vips;
 import io.imagebatch.vips.VipsException;
 import io.imagebatch.vips.VipsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -101,15 +101,19 @@ public final class Main {
 
   private static ExitCode plan(Arguments arguments, Map<String, String> env) throws IOException {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.CLUSTER);
-    new PlanCommand(batch, env, tempDir(env)).run(terminationMessagePath(env));
+    try (TempDirectory temp = TempDirectory.create(env.get("TMPDIR"))) {
+      new PlanCommand(batch, env, temp.path()).run(terminationMessagePath(env));
+    }
     return ExitCode.OK;
   }
 
   private static ExitCode process(Arguments arguments, Map<String, String> env) throws IOException {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.CLUSTER);
     vips(arguments);
-    new ProcessCommand(batch, env, tempDir(env), arguments.concurrency())
-        .run(arguments.shard(), terminationMessagePath(env));
+    try (TempDirectory temp = TempDirectory.create(env.get("TMPDIR"))) {
+      new ProcessCommand(batch, env, temp.path(), arguments.concurrency())
+          .run(arguments.shard(), terminationMessagePath(env));
+    }
     return ExitCode.OK;
   }
 
@@ -119,11 +123,6 @@ public final class Main {
 
   private static Path terminationMessagePath(Map<String, String> env) {
     return Path.of(env.getOrDefault("IMAGEBATCH_TERMINATION_MESSAGE_PATH", "/dev/termination-log"));
-  }
-
-  private static Path tempDir(Map<String, String> env) throws IOException {
-    Path base = Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")));
-    return Files.createTempDirectory(Files.createDirectories(base), "imagebatch-");
   }
 
   /** The parsed command line. */

@@ -13,10 +13,10 @@ import io.imagebatch.runner.run.BatchPaths;
 import io.imagebatch.runner.run.ParallelImages;
 import io.imagebatch.runner.run.ResultSink;
 import io.imagebatch.runner.run.Storage;
+import io.imagebatch.runner.run.TempDirectory;
 import io.imagebatch.vips.Vips;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -43,13 +43,8 @@ public final class LocalRun {
   }
 
   public Summary run() throws IOException {
-    Path temp = Files.createTempDirectory("imagebatch-");
-    try {
-      return run(temp);
-    } finally {
-      try (var files = Files.walk(temp)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    try (TempDirectory temp = TempDirectory.create(System.getenv("TMPDIR"))) {
+      return run(temp.path());
     }
   }
 

@@ -7,6 +7,8 @@ import io.imagebatch.api.v1alpha1.Overwrite;
 import io.imagebatch.api.v1alpha1.Variant;
 import io.imagebatch.runner.config.PathTemplate;
 import io.imagebatch.runner.config.Quantities;
+import io.imagebatch.runner.memory.MemoryBudget;
+import io.imagebatch.runner.memory.MemoryEstimate;
 import io.imagebatch.runner.output.OutputStore;
 import io.imagebatch.runner.output.StorageException;
 import io.imagebatch.runner.pipeline.ImageResult.VariantResult;
@@ -43,8 +45,14 @@ public final class ImageProcessor {
   private final boolean enlarge;
   private final String exportProfile;
   private final boolean stripMetadata;
+  private final MemoryBudget memory;
 
   public ImageProcessor(ImageBatchSpec spec, OutputStore store) {
+    this(spec, store, MemoryBudget.detect());
+  }
+
+  public ImageProcessor(ImageBatchSpec spec, OutputStore store, MemoryBudget memory) {
+    this.memory = memory;
     this.recipes = Recipe.of(spec);
     this.paths = PathTemplate.parse(spec.output().pathTemplate());
     this.store = store;
@@ -105,10 +113,7 @@ public final class ImageProcessor {
       width = header.height();
       height = header.width();
     }
-    // Only where the source embeds no profile: sRGB is the web's assumption, CMYK has its own.
-    String importProfile =
-        exportProfile == null ? null : header.interpretation().equals("cmyk") ? "cmyk" : "srgb";
-    Geometry.Decode decode = new Geometry.Decode(autoRotate, exportProfile, importProfile, failOn);
+    Geometry.Decode decode = decodeSettings(header);
     List<List<Pending>> todo =
         work.stream()
             .map(v -> v.stream().filter(p -> !p.skip()).toList())
@@ -116,15 +121,23 @@ public final class ImageProcessor {
             .toList();
     List<List<Pending>> inside =
         enlarge ? List.of() : todo.stream().filter(v -> fit(v) == Fit.INSIDE).toList();
-    if (inside.size() > 1) {
-      results.addAll(renderFromOneDecode(source, inside, width, height, decode));
-    }
-    for (List<Pending> variant : todo) {
-      if (inside.size() <= 1 || !inside.contains(variant)) {
-        Geometry geometry =
-            Geometry.of(variant.getFirst().recipe().variant(), width, height, enlarge, decode);
-        results.addAll(render(source, variant, geometry));
+    long need =
+        MemoryEstimate.forVariants(
+            header, autoRotate, todo.stream().map(v -> v.getFirst().recipe().variant()).toList());
+    try (MemoryBudget.Lease lease = memory.acquire(need)) {
+      if (inside.size() > 1) {
+        results.addAll(renderFromOneDecode(source, inside, width, height, decode));
       }
+      for (List<Pending> variant : todo) {
+        if (inside.size() <= 1 || !inside.contains(variant)) {
+          Geometry geometry =
+              Geometry.of(variant.getFirst().recipe().variant(), width, height, enlarge, decode);
+          results.addAll(render(source, variant, geometry));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for memory", e);
     }
     return new ImageResult(
         source.key(),
@@ -137,6 +150,21 @@ public final class ImageProcessor {
         height,
         millisSince(started),
         order(results));
+  }
+
+  /**
+   * Colour handling for this source. With stripMetadata the pixels are converted to sRGB through
+   * the embedded profile, or the one assumed when there is none (sRGB, or CMYK for CMYK). Greyscale
+   * stays greyscale: there is no grey-to-sRGB profile to assume.
+   */
+  private Geometry.Decode decodeSettings(ImageHeader header) {
+    String interpretation = header.interpretation();
+    boolean grey = interpretation.equals("b-w") || interpretation.equals("grey16");
+    if (exportProfile == null || grey) {
+      return new Geometry.Decode(autoRotate, null, null, failOn);
+    }
+    String importProfile = interpretation.equals("cmyk") ? "cmyk" : "srgb";
+    return new Geometry.Decode(autoRotate, exportProfile, importProfile, failOn);
   }
 
   private ImageHeader header(SourceFile source) throws ImageFailure {

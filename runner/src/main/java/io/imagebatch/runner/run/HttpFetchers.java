@@ -1,18 +1,23 @@
 package io.imagebatch.runner.run;
 
-import io.imagebatch.runner.pipeline.FailureReason;
-import io.imagebatch.runner.pipeline.ImageFailure;
 import io.imagebatch.runner.source.SourceFetcher;
+import io.imagebatch.runner.source.http.HttpFetcher;
+import io.imagebatch.runner.source.http.HttpFetcherConfig;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The HTTP fetcher, with the SSRF guard configured from the environment. */
+/** The HTTP fetcher, with the SSRF guard's allow-list from the environment. */
 final class HttpFetchers {
   private HttpFetchers() {}
 
   static SourceFetcher create(Map<String, String> env, Path tempDir) {
-    return (ref, maxBytes) -> {
-      throw new ImageFailure(FailureReason.ReadFailed, "HTTP sources are not available yet");
-    };
+    try {
+      return new HttpFetcher(HttpFetcherConfig.fromEnvironment(env, tempDir));
+    } catch (IllegalArgumentException e) {
+      throw new io.imagebatch.runner.config.InvalidSpecException(
+          "environment",
+          new io.imagebatch.runner.config.FieldError(
+              "IMAGEBATCH_HTTP_ALLOW_HOSTS", e.getMessage()));
+    }
   }
 }

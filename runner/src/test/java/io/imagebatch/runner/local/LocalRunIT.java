@@ -156,6 +156,7 @@ class LocalRunIT {
     TestImages.write(in.resolve("alpha.png"), TestImages.transparentPng(400, 300));
     TestImages.write(in.resolve("rotated.jpg"), TestImages.jpegWithOrientation(300, 200, 6));
     TestImages.write(in.resolve("dot.png"), TestImages.png(1, 1));
+    TestImages.write(in.resolve("grey.jpg"), TestImages.greyJpeg(400, 300));
     TestImages.write(in.resolve("panorama.jpg"), TestImages.jpeg(20000, 600));
     Path yaml =
         BatchYaml.write(
@@ -189,6 +190,9 @@ class LocalRunIT {
     }
     assertThat(dimensions(dir.resolve("out/rotated-w100.jpeg"))).containsExactly(100, 150);
     assertThat(dimensions(dir.resolve("out/dot-w100.jpeg"))).containsExactly(1, 1);
+    try (VipsImage grey = open("out/grey-w100.webp")) {
+      assertThat(grey.width()).isEqualTo(100);
+    }
     assertThat(dimensions(dir.resolve("out/panorama-w100.webp"))).containsExactly(100, 3);
     try (VipsImage stripped = open("out/rotated-w100.jpeg")) {
       assertThat(stripped.stringField("exif-data")).isEmpty();

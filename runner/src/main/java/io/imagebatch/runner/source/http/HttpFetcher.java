@@ -412,14 +412,25 @@ public final class HttpFetcher implements SourceFetcher, AutoCloseable {
   }
 
   /** Throws the failure an I/O error means: a refused address, or something worth retrying. */
-  private static Retryable rethrow(URI uri, IOException e) throws ImageFailure {
+  private Retryable rethrow(URI uri, IOException e) throws ImageFailure {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof RefusedAddressException refused) {
         throw new ImageFailure(FailureReason.SourceRefused, refused.getMessage(), refused);
       }
     }
-    if (e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
-      return new Retryable("timed out reading " + uri + ": " + e.getMessage(), e);
+    if (e instanceof ConnectTimeoutException) {
+      return new Retryable(
+          "timed out connecting to "
+              + uri
+              + ": no connection within "
+              + config.connectTimeout().toMillis()
+              + " ms",
+          e);
+    }
+    if (e instanceof SocketTimeoutException) {
+      return new Retryable(
+          "timed out reading " + uri + ": no data for " + config.readTimeout().toMillis() + " ms",
+          e);
     }
     if (e instanceof InterruptedIOException) {
       return new Retryable("timed out reading " + uri + ": " + e.getMessage(), e);
