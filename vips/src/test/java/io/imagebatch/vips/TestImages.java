@@ -45,6 +45,14 @@ public final class TestImages {
     }
   }
 
+  /** A one-band greyscale JPEG. */
+  public static byte[] greyJpeg(int width, int height) {
+    try (VipsImage rgb = gradient(width, height);
+        VipsImage grey = rgb.colourspace("b-w")) {
+      return grey.save(new SaveOptions.Jpeg(90, false, false));
+    }
+  }
+
   /** A 4-band CMYK JPEG, as print workflows produce. */
   public static byte[] cmykJpeg(int width, int height) {
     try (VipsImage rgb = gradient(width, height);
