@@ -9,19 +9,14 @@ import io.imagebatch.runner.config.LoadedBatch;
 import io.imagebatch.runner.config.SpecValidator;
 import io.imagebatch.runner.local.RunStats;
 import io.imagebatch.runner.log.Log;
-import io.imagebatch.runner.manifest.ManifestWriter;
-import io.imagebatch.runner.pipeline.ImageProcessor;
 import io.imagebatch.runner.pipeline.ImageResult;
-import io.imagebatch.runner.progress.Progress;
 import io.imagebatch.runner.run.BatchPaths;
-import io.imagebatch.runner.run.ParallelImages;
-import io.imagebatch.runner.run.ResultSink;
+import io.imagebatch.runner.run.ImagesRun;
 import io.imagebatch.runner.run.Storage;
 import io.imagebatch.runner.run.TerminationMessage;
 import io.imagebatch.runner.source.SourceRef;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -60,29 +55,24 @@ public final class ProcessCommand {
                             "no plan at "
                                 + storage.output().locate(paths.planShard(shard))
                                 + "; run `plan` for this generation first")));
-    RunStats stats = new RunStats();
-    Path manifestFile = tempDir.resolve("manifest-" + shard + ".jsonl");
-    long total = 0;
     Log.info("shard starting", "batch", batch.name(), "shard", shard, "concurrency", concurrency);
-    try (ManifestWriter manifest = new ManifestWriter(manifestFile);
-        Progress progress = new Progress(stats, false, System.err, Duration.ofSeconds(5));
-        ParallelImages images =
-            new ParallelImages(
-                concurrency,
-                storage.fetcher(),
-                new ImageProcessor(batch.spec(), storage.output()),
-                new ResultSink(manifest, stats, progress))) {
-      for (String line : plan.split("\n")) {
-        if (!line.isBlank()) {
-          total++;
-          progress.listed();
-          images.submit(JSON.readValue(line, SourceRef.class));
-        }
-      }
-      progress.listingDone();
-      images.finish();
-    }
-    storage.output().writeFile(paths.shardManifest(shard), manifestFile, "application/x-ndjson");
+    ImagesRun.Outcome outcome =
+        ImagesRun.run(
+            batch,
+            storage,
+            concurrency,
+            false,
+            tempDir,
+            paths.shardManifest(shard),
+            submit -> {
+              for (String line : plan.split("\n")) {
+                if (!line.isBlank()) {
+                  submit.accept(parse(line));
+                }
+              }
+            });
+    RunStats stats = outcome.stats();
+    long total = outcome.total();
     ObjectNode summary = summary(shard, total, stats);
     TerminationMessage.write(summary, terminationMessage);
     Log.info(
@@ -102,6 +92,14 @@ public final class ProcessCommand {
         "variantsWritten",
         stats.written());
     return summary;
+  }
+
+  private static SourceRef parse(String line) {
+    try {
+      return JSON.readValue(line, SourceRef.class);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("unreadable shard plan line: " + line, e);
+    }
   }
 
   static ObjectNode summary(int shard, long total, RunStats stats) {

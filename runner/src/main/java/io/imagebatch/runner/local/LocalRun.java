@@ -5,20 +5,15 @@ import io.imagebatch.runner.config.FailureBudget;
 import io.imagebatch.runner.config.LoadedBatch;
 import io.imagebatch.runner.config.SpecValidator;
 import io.imagebatch.runner.log.Log;
-import io.imagebatch.runner.manifest.ManifestWriter;
-import io.imagebatch.runner.pipeline.ImageProcessor;
 import io.imagebatch.runner.pipeline.ImageResult;
-import io.imagebatch.runner.progress.Progress;
 import io.imagebatch.runner.run.BatchPaths;
-import io.imagebatch.runner.run.ParallelImages;
-import io.imagebatch.runner.run.ResultSink;
+import io.imagebatch.runner.run.ImagesRun;
 import io.imagebatch.runner.run.Storage;
 import io.imagebatch.runner.run.TempDirectory;
 import io.imagebatch.vips.Vips;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /** `imagebatch run batch.yaml`: the whole batch on this machine, no cluster. */
 public final class LocalRun {
@@ -61,35 +56,15 @@ public final class LocalRun {
         concurrency,
         "libvips",
         Vips.get().version());
-    RunStats stats = new RunStats();
     long started = System.nanoTime();
-    long[] listed = {0};
-    Path manifestFile = temp.resolve("manifest.jsonl");
-    try (ManifestWriter manifest = new ManifestWriter(manifestFile);
-        Progress progress = new Progress(stats, terminal, System.err, Duration.ofSeconds(5));
-        ParallelImages images =
-            new ParallelImages(
-                concurrency,
-                storage.fetcher(),
-                new ImageProcessor(batch.spec(), storage.output()),
-                new ResultSink(manifest, stats, progress))) {
-      storage
-          .lister()
-          .forEach(
-              ref -> {
-                listed[0]++;
-                progress.listed();
-                images.submit(ref);
-              });
-      progress.listingDone();
-      images.finish();
-    }
-    storage.output().writeFile(manifestPath, manifestFile, "application/x-ndjson");
+    ImagesRun.Outcome outcome =
+        ImagesRun.run(
+            batch, storage, concurrency, terminal, temp, manifestPath, storage.lister()::forEach);
     Summary summary =
         new Summary(
             storage.output().locate(manifestPath),
-            listed[0],
-            stats,
+            outcome.total(),
+            outcome.stats(),
             FailureBudget.parse(batch.spec().execution().maxFailedImages()),
             (System.nanoTime() - started) / 1_000_000);
     report(summary);
