@@ -60,6 +60,10 @@ public final class SchemaDefaults {
 
   private JsonNode parse(String text, Class<?> type) {
     if (type == String.class || type.isEnum() || type == Quantity.class) {
+      // A YAML single-quoted scalar (as the CRD generator reads @Default): '' is one quote.
+      if (text.length() >= 2 && text.startsWith("'") && text.endsWith("'")) {
+        return TextNode.valueOf(text.substring(1, text.length() - 1).replace("''", "'"));
+      }
       return TextNode.valueOf(text);
     }
     try {

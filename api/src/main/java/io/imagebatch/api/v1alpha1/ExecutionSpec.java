@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -13,6 +14,15 @@ import java.util.List;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.maxFailedImages) || (type(self.maxFailedImages) == int"
+            + " ? self.maxFailedImages >= 0"
+            + " : self.maxFailedImages.matches('^(100|[1-9]?[0-9])%$'))",
+    message =
+        "must be a non-negative integer or a whole percentage from 0% to 100%, such as \"1%\"",
+    fieldPath = ".maxFailedImages",
+    reason = "FieldValueInvalid")
 public record ExecutionSpec(
     @JsonPropertyDescription("Runner pods at once.") @Default("4") @Min(1) @Max(1000)
         Integer parallelism,
@@ -44,7 +54,7 @@ public record ExecutionSpec(
     @JsonPropertyDescription(
             "Kueue LocalQueue. Sets the label kueue.x-k8s.io/queue-name and"
                 + " creates the Jobs suspended, for Kueue to admit.")
-        @Default("")
+        @Default("''")
         String queueName,
     @JsonPropertyDescription("Passed to runner pods.") Map<String, String> nodeSelector,
     @JsonPropertyDescription("Passed to runner pods.") List<Toleration> tolerations,

@@ -1,7 +1,10 @@
 package io.imagebatch.api.v1alpha1;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -16,6 +19,20 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("imagebatch")
 @Plural("imagebatches")
 @ShortNames("ib")
+@Categories("imagebatch")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Progress",
+    jsonPath = ".status.progress",
+    type = Type.STRING,
+    getDescription = "Images done (succeeded, failed or skipped) of the total.")
+@AdditionalPrinterColumn(name = "Failed", jsonPath = ".status.images.failed", type = Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Runner",
+    jsonPath = ".status.runner.image",
+    type = Type.STRING,
+    getDescription = "The runner image this run uses.")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class ImageBatch extends CustomResource<ImageBatchSpec, ImageBatchStatus>
     implements Namespaced {
   public static final String GROUP = "imagebatch.io";

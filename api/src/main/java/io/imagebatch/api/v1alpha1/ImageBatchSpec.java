@@ -5,9 +5,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.variants.all(v, self.variants.filter(w, w.name == v.name).size() == 1)",
+    message = "variant names must be unique",
+    fieldPath = ".variants",
+    reason = "FieldValueInvalid")
 public record ImageBatchSpec(
     @JsonPropertyDescription(
             "Name of the ImageRunner in this namespace that supplies the runner image and"

@@ -23,7 +23,11 @@ public record ImageBatchStatus(
     @JsonPropertyDescription("When the current run started (RFC 3339).") String startTime,
     @JsonPropertyDescription("When the current run finished (RFC 3339).") String completionTime,
     @JsonPropertyDescription("Ready, Reconciling, Stalled, Complete and Failed.")
-        List<Condition> conditions) {
+        List<Condition> conditions,
+    @JsonPropertyDescription(
+            "Images done (succeeded, failed or skipped) of the total, e.g. 1502/2000; for"
+                + " kubectl get.")
+        String progress) {
 
   public enum Phase {
     Pending,

@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.Required;
 public record S3Location(
     @JsonPropertyDescription("Bucket name.") @Required String bucket,
     @JsonPropertyDescription("Key prefix; the source root (sources) or output root (outputs).")
-        @Default("")
+        @Default("''")
         String prefix,
     @JsonPropertyDescription(
             "Endpoint URL of an S3-compatible store, e.g."

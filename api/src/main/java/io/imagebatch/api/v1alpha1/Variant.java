@@ -8,10 +8,25 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** One output size; written once per format. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.width) || has(self.height)",
+    message = "at least one of width or height must be set",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value = "!has(self.fit) || self.fit == 'inside' || (has(self.width) && has(self.height))",
+    message = "fit cover, contain and fill need both width and height",
+    fieldPath = ".fit",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "self.formats.all(f, self.formats.filter(g, g == f).size() == 1)",
+    message = "formats must not repeat",
+    fieldPath = ".formats",
+    reason = "FieldValueInvalid")
 public record Variant(
     @JsonPropertyDescription(
             "Appears in output names; unique within the batch; a DNS label:"

@@ -13,6 +13,7 @@ import io.imagebatch.runner.output.OutputStore;
 import io.imagebatch.runner.output.StorageException;
 import io.imagebatch.runner.pipeline.ImageResult.VariantResult;
 import io.imagebatch.runner.pipeline.ImageResult.VariantStatus;
+import io.imagebatch.runner.run.StartupClock;
 import io.imagebatch.vips.FailOn;
 import io.imagebatch.vips.ImageHeader;
 import io.imagebatch.vips.ThumbnailOptions;
@@ -346,6 +347,7 @@ public final class ImageProcessor {
   private void write(Pending pending, byte[] bytes) throws ImageFailure {
     try {
       store.write(pending.path(), bytes, pending.recipe().format(), pending.fingerprint());
+      StartupClock.variantWritten();
     } catch (StorageException e) {
       throw e;
     } catch (IOException | RuntimeException e) {

@@ -5,9 +5,6 @@ import io.imagebatch.runner.log.Log;
 import io.imagebatch.runner.manifest.ManifestWriter;
 import io.imagebatch.runner.pipeline.ImageResult;
 import io.imagebatch.runner.progress.Progress;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /** Where each finished image goes: the manifest, the counts, the progress display, the log. */
@@ -15,7 +12,6 @@ public final class ResultSink implements Consumer<ImageResult> {
   private final ManifestWriter manifest;
   private final RunStats stats;
   private final Progress progress;
-  private final AtomicBoolean firstVariantSeen = new AtomicBoolean();
 
   public ResultSink(ManifestWriter manifest, RunStats stats, Progress progress) {
     this.manifest = manifest;
@@ -25,7 +21,6 @@ public final class ResultSink implements Consumer<ImageResult> {
 
   @Override
   public void accept(ImageResult result) {
-    reportFirstVariant(result);
     manifest.append(result);
     stats.add(result);
     progress.imageDone();
@@ -41,23 +36,6 @@ public final class ResultSink implements Consumer<ImageResult> {
     } else {
       Log.debug(
           "image done", "source", result.source(), "status", result.status(), "ms", result.ms());
-    }
-  }
-
-  /** Start-up cost as users feel it: from JVM start to the first variant written. */
-  private void reportFirstVariant(ImageResult result) {
-    boolean wrote =
-        result.variants().stream().anyMatch(v -> v.status() == ImageResult.VariantStatus.written);
-    if (wrote && firstVariantSeen.compareAndSet(false, true)) {
-      ProcessHandle.current()
-          .info()
-          .startInstant()
-          .ifPresent(
-              start ->
-                  Log.info(
-                      "first variant written",
-                      "firstVariantMs",
-                      Duration.between(start, Instant.now()).toMillis()));
     }
   }
 }

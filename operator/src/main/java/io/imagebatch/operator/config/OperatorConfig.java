@@ -1,0 +1,32 @@
+package io.imagebatch.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+
+/** {@code imagebatch.*} in application.properties (or IMAGEBATCH_* environment variables). */
+@ConfigMapping(prefix = "imagebatch")
+public interface OperatorConfig {
+
+  Runner runner();
+
+  /** How soon a batch stalled on a missing PersistentVolumeClaim or ImageRunner checks again. */
+  @WithDefault("15s")
+  Duration stalledRecheck();
+
+  interface Runner {
+    /** The runner image used when the batch's ImageRunner does not exist. */
+    @WithDefault(RunnerSettings.DEFAULT_IMAGE)
+    String image();
+
+    /** Resources of runner pods when neither the batch nor its ImageRunner sets them. */
+    DefaultResources defaultResources();
+  }
+
+  interface DefaultResources {
+    Map<String, String> requests();
+
+    Map<String, String> limits();
+  }
+}

@@ -1,0 +1,156 @@
+package io.imagebatch.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.imagebatch.api.v1alpha1.ImageBatchStatus;
+import io.imagebatch.api.v1alpha1.ImageBatchStatus.ImageCounts;
+import io.imagebatch.api.v1alpha1.ImageBatchStatus.ImageFailure;
+import io.imagebatch.api.v1alpha1.ImageBatchStatus.Phase;
+import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
+import io.imagebatch.api.v1alpha1.ImageBatchStatus.ShardCounts;
+import io.imagebatch.api.v1alpha1.ImageBatchStatus.VariantCounts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds a batch's status from what one reconciliation observed: the phase with its reason and
+ * message, the counts, and the five conditions derived from them. Every condition carries the
+ * observed generation; a condition's lastTransitionTime changes only when its status does, so a
+ * steady batch produces an identical status (and the reconciler writes nothing).
+ */
+public final class ImageBatchStatusAggregator {
+  public static final String READY = "Ready";
+  public static final String RECONCILING = "Reconciling";
+  public static final String STALLED = "Stalled";
+  public static final String COMPLETE = "Complete";
+  public static final String FAILED = "Failed";
+
+  private final Optional<ImageBatchStatus> previous;
+  private final long generation;
+  private final String now;
+  private Phase phase = Phase.Pending;
+  private String reason = "Pending";
+  private String message = "";
+  private boolean stalled;
+  private PinnedRunner runner;
+  private ImageCounts images;
+  private ShardCounts shards;
+  private VariantCounts variants;
+  private List<ImageFailure> failures;
+  private String manifest;
+  private String startTime;
+  private String completionTime;
+
+  /**
+   * @param previous the status as last written (for lastTransitionTime)
+   * @param now the time to stamp on conditions that change, RFC 3339
+   */
+  public ImageBatchStatusAggregator(ImageBatchStatus previous, long generation, String now) {
+    this.previous = Optional.ofNullable(previous);
+    this.generation = generation;
+    this.now = now;
+  }
+
+  /** The phase, with the reason and message shown on the conditions. */
+  public ImageBatchStatusAggregator phase(Phase phase, String reason, String message) {
+    this.phase = phase;
+    this.reason = reason;
+    this.message = message == null ? "" : message;
+    this.stalled = phase == Phase.Failed;
+    return this;
+  }
+
+  /** Waiting for something the user must create (a PersistentVolumeClaim, an ImageRunner). */
+  public ImageBatchStatusAggregator stalled(String reason, String message) {
+    phase(Phase.Pending, reason, message);
+    this.stalled = true;
+    return this;
+  }
+
+  public ImageBatchStatusAggregator runner(PinnedRunner runner) {
+    this.runner = runner;
+    return this;
+  }
+
+  public ImageBatchStatusAggregator counts(
+      ImageCounts images, ShardCounts shards, VariantCounts variants, List<ImageFailure> failures) {
+    this.images = images;
+    this.shards = shards;
+    this.variants = variants;
+    this.failures = failures == null || failures.isEmpty() ? null : List.copyOf(failures);
+    return this;
+  }
+
+  public ImageBatchStatusAggregator manifest(String manifest) {
+    this.manifest = manifest;
+    return this;
+  }
+
+  public ImageBatchStatusAggregator times(String startTime, String completionTime) {
+    this.startTime = startTime;
+    this.completionTime = completionTime;
+    return this;
+  }
+
+  public Phase currentPhase() {
+    return phase;
+  }
+
+  public ImageBatchStatus build() {
+    boolean succeeded = phase == Phase.Succeeded;
+    boolean failed = phase == Phase.Failed;
+    boolean inProgress = phase == Phase.Planning || phase == Phase.Running;
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(condition(READY, succeeded, succeeded ? "Succeeded" : reason));
+    conditions.add(condition(RECONCILING, inProgress, reason));
+    conditions.add(condition(STALLED, stalled, stalled ? reason : "Progressing"));
+    conditions.add(condition(COMPLETE, succeeded, succeeded ? "Succeeded" : reason));
+    conditions.add(condition(FAILED, failed, reason));
+    return new ImageBatchStatus(
+        generation,
+        phase,
+        runner,
+        images,
+        shards,
+        variants,
+        failures,
+        manifest,
+        startTime,
+        completionTime,
+        conditions,
+        progress(images));
+  }
+
+  private Condition condition(String type, boolean status, String conditionReason) {
+    String value = status ? "True" : "False";
+    String transition =
+        previous.map(ImageBatchStatus::conditions).orElse(List.of()).stream()
+            .filter(c -> type.equals(c.getType()) && value.equals(c.getStatus()))
+            .map(Condition::getLastTransitionTime)
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(now);
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(value)
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(transition)
+        .withReason(conditionReason)
+        .withMessage(message)
+        .build();
+  }
+
+  static String progress(ImageCounts images) {
+    if (images == null || images.total() == null) {
+      return null;
+    }
+    long done = value(images.succeeded()) + value(images.failed()) + value(images.skipped());
+    return done + "/" + images.total();
+  }
+
+  private static long value(Long v) {
+    return v == null ? 0 : v;
+  }
+}

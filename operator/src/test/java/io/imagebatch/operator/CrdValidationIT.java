@@ -1,0 +1,227 @@
+package io.imagebatch.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.imagebatch.e2e.controlplane.ControlPlane;
+import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
+import io.imagebatch.e2e.controlplane.KubectlResult;
+import io.imagebatch.e2e.controlplane.TestNamespace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The committed CRD, installed in the real API server: CEL rules, defaults, kubectl explain. */
+@ExtendWith(ControlPlaneExtension.class)
+class CrdValidationIT {
+  private static final String SOURCE = "source: { s3: { bucket: raw } }";
+  private static final String VARIANTS =
+      "variants: [ { name: thumb, width: 400, formats: [webp] } ]";
+  private static final String OUTPUT = "output: { s3: { bucket: out } }";
+
+  @BeforeEach
+  void crds(KubernetesClient client) {
+    InProcessOperator.installCrds(client);
+  }
+
+  static Stream<Arguments> invalidSpecs() {
+    return Stream.of(
+        Arguments.of(
+            "two source kinds",
+            "source: { s3: { bucket: raw }, volume: { claimName: x } }\n"
+                + VARIANTS
+                + "\n"
+                + OUTPUT,
+            "spec.source",
+            "exactly one of s3, http or volume"),
+        Arguments.of(
+            "no source kind",
+            "source: { include: [\"*.jpg\"] }\n" + VARIANTS + "\n" + OUTPUT,
+            "spec.source",
+            "exactly one of s3, http or volume"),
+        Arguments.of(
+            "two output kinds",
+            SOURCE
+                + "\n"
+                + VARIANTS
+                + "\noutput: { s3: { bucket: out }, volume: { claimName: x } }",
+            "spec.output",
+            "exactly one of s3 or volume"),
+        Arguments.of(
+            "duplicate variant names",
+            SOURCE
+                + "\nvariants: [ { name: a, width: 1, formats: [webp] }, { name: a, width: 2, formats: [avif] } ]\n"
+                + OUTPUT,
+            "spec.variants",
+            "variant names must be unique"),
+        Arguments.of(
+            "no formats",
+            SOURCE + "\nvariants: [ { name: a, width: 1, formats: [] } ]\n" + OUTPUT,
+            "spec.variants[0].formats",
+            "should have at least 1 items"),
+        Arguments.of(
+            "width too large",
+            SOURCE + "\nvariants: [ { name: a, width: 20000, formats: [webp] } ]\n" + OUTPUT,
+            "spec.variants[0].width",
+            "16384"),
+        Arguments.of(
+            "no width or height",
+            SOURCE + "\nvariants: [ { name: a, formats: [webp] } ]\n" + OUTPUT,
+            "spec.variants[0]",
+            "at least one of width or height"),
+        Arguments.of(
+            "cover without height",
+            SOURCE
+                + "\nvariants: [ { name: a, width: 10, fit: cover, formats: [webp] } ]\n"
+                + OUTPUT,
+            "spec.variants[0].fit",
+            "need both width and height"),
+        Arguments.of(
+            "quality out of range",
+            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nencoding: { webp: { quality: 101 } }",
+            "spec.encoding.webp.quality",
+            "100"),
+        Arguments.of(
+            "effort out of range",
+            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nencoding: { avif: { effort: 10 } }",
+            "spec.encoding.avif.effort",
+            "9"),
+        Arguments.of(
+            "maxFailedImages neither int nor percentage",
+            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nexecution: { maxFailedImages: lots }",
+            "spec.execution.maxFailedImages",
+            "percentage"),
+        Arguments.of(
+            "negative maxFailedImages",
+            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nexecution: { maxFailedImages: -1 }",
+            "spec.execution.maxFailedImages",
+            "non-negative"),
+        Arguments.of(
+            "decimal percentage",
+            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nexecution: { maxFailedImages: \"2.5%\" }",
+            "spec.execution.maxFailedImages",
+            "whole percentage"),
+        Arguments.of(
+            "path template escaping the output",
+            SOURCE
+                + "\n"
+                + VARIANTS
+                + "\noutput: { s3: { bucket: out }, pathTemplate: \"../{stem}-{variant}.{ext}\" }",
+            "spec.output.pathTemplate",
+            "must not contain '..'"),
+        Arguments.of(
+            "path template without variant",
+            SOURCE
+                + "\n"
+                + VARIANTS
+                + "\noutput: { s3: { bucket: out }, pathTemplate: \"{stem}.{ext}\" }",
+            "spec.output.pathTemplate",
+            "{variant}"),
+        Arguments.of(
+            "volume without claim",
+            "source: { volume: { path: in/ } }\n" + VARIANTS + "\n" + OUTPUT,
+            "spec.source.volume.claimName",
+            "claimName is required"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidSpecs")
+  void theApiServerRejectsAnInvalidSpecNamingTheField(
+      String description,
+      String spec,
+      String field,
+      String message,
+      TestNamespace ns,
+      ControlPlane plane) {
+    KubectlResult result = apply(plane, ns, "bad", spec);
+
+    assertThat(result.exitCode()).as(description).isNotZero();
+    assertThat(result.stderr()).as(description).contains(field).contains(message);
+  }
+
+  @Test
+  void aValidSpecIsAcceptedWithTheSchemaDefaults(TestNamespace ns, ControlPlane plane) {
+    KubectlResult result =
+        apply(
+            plane,
+            ns,
+            "good",
+            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nexecution: { maxFailedImages: \"3%\" }");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+
+    String stored = plane.kubectl("get", "ib/good", "-n", ns.name(), "-o", "yaml").orThrow();
+    assertThat(stored)
+        .contains("runner: default")
+        .contains("imagesPerShard: 200")
+        .contains("quality: 80") // encoding: {} expands into nested defaults
+        .contains("maxInputBytes: 256Mi")
+        .contains("pathTemplate: '{dir}/{stem}-{variant}.{format}'")
+        .contains("fit: inside")
+        .contains("queueName: \"\"");
+  }
+
+  @ParameterizedTest(name = "examples/{0}/batch.yaml")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"s3", "http", "pvc"})
+  void theClusterExamplesAreAccepted(String example, KubernetesClient client, TestNamespace ns)
+      throws IOException {
+    var batch =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(
+                Files.readString(Path.of("../examples", example, "batch.yaml")),
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    batch.getMetadata().setNamespace(ns.name());
+
+    var created = client.resource(batch).dryRun().create();
+
+    assertThat(created.getMetadata().getName()).isEqualTo(batch.getMetadata().getName());
+  }
+
+  @Test
+  void kubectlExplainShowsTheDescriptions(ControlPlane plane) {
+    // The API server publishes a new CRD's OpenAPI schema shortly after it is Established, and
+    // kubectl refreshes its discovery cache when it misses a resource.
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(plane.kubectl("explain", "imagebatch.spec.variants").orThrow())
+                  .contains("The variants every source image becomes")
+                  .contains("formats")
+                  .contains("The formats written for this variant");
+              assertThat(plane.kubectl("explain", "ib.spec.execution.maxFailedImages").orThrow())
+                  .contains("percentage");
+            });
+  }
+
+  private static KubectlResult apply(
+      ControlPlane plane, TestNamespace ns, String name, String spec) {
+    String yaml =
+        "apiVersion: imagebatch.io/v1alpha1\nkind: ImageBatch\nmetadata: { name: "
+            + name
+            + " }\nspec:\n"
+            + spec.indent(2);
+    try {
+      Path file = Files.createTempFile("imagebatch-", ".yaml");
+      Files.writeString(file, yaml);
+      try {
+        return plane.kubectl("apply", "-n", ns.name(), "-f", file.toString());
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

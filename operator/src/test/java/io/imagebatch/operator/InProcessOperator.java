@@ -1,0 +1,110 @@
+package io.imagebatch.operator;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.imagebatch.operator.config.RunnerSettings;
+import io.imagebatch.operator.metrics.BatchMetrics;
+import io.imagebatch.operator.reconciler.ImageBatchReconciler;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The operator, run in the test JVM: a JOSDK {@link Operator} with the real reconciler, on the
+ * test's client, watching one namespace. No Quarkus: the same classes, wired by hand.
+ */
+public final class InProcessOperator implements AutoCloseable {
+  public static final String IMAGE = "registry.example.com/imagebatch-runner:test";
+  private static volatile boolean crdsInstalled;
+
+  private final Operator operator;
+  private final BatchMetrics metrics;
+
+  private InProcessOperator(Operator operator, BatchMetrics metrics) {
+    this.operator = operator;
+    this.metrics = metrics;
+  }
+
+  public static InProcessOperator start(KubernetesClient client, String... namespaces) {
+    installCrds(client);
+    BatchMetrics metrics = new BatchMetrics(new SimpleMeterRegistry());
+    RunnerSettings settings =
+        RunnerSettings.of(
+            IMAGE,
+            Map.of("cpu", "500m", "memory", "512Mi"),
+            Map.of("memory", "1Gi"),
+            Duration.ofSeconds(1));
+    Operator operator =
+        new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    operator.register(
+        new ImageBatchReconciler(settings, metrics), c -> c.settingNamespaces(namespaces));
+    operator.start();
+    return new InProcessOperator(operator, metrics);
+  }
+
+  public BatchMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+
+  /** Applies crds/ (as committed) and waits until the API server serves them. */
+  public static synchronized void installCrds(KubernetesClient client) {
+    if (crdsInstalled) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(crdsDir())) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+        CustomResourceDefinition crd;
+        try (InputStream in = Files.newInputStream(file)) {
+          crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+        }
+        client.resource(crd).forceConflicts().serverSideApply();
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(crd.getMetadata().getName())
+            .waitUntilCondition(
+                c ->
+                    c != null
+                        && c.getStatus() != null
+                        && c.getStatus().getConditions() != null
+                        && c.getStatus().getConditions().stream()
+                            .anyMatch(
+                                k ->
+                                    "Established".equals(k.getType())
+                                        && "True".equals(k.getStatus())),
+                1,
+                TimeUnit.MINUTES);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    crdsInstalled = true;
+  }
+
+  public static Path crdsDir() {
+    String dir = System.getProperty("imagebatch.crds.dir");
+    if (dir != null) {
+      return Path.of(dir);
+    }
+    for (Path candidate : List.of(Path.of("crds"), Path.of("../crds"))) {
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("no crds/ directory");
+  }
+}

@@ -1,0 +1,64 @@
+package io.imagebatch.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ShardResultsTest {
+
+  private static Pod pod(int index, String phase, String created, String message) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("p-" + index + "-" + created)
+        .withCreationTimestamp(created)
+        .addToAnnotations("batch.kubernetes.io/job-completion-index", Integer.toString(index))
+        .endMetadata()
+        .withNewStatus()
+        .withPhase(phase)
+        .addNewContainerStatus()
+        .withName("runner")
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode("Succeeded".equals(phase) ? 0 : 1)
+        .withMessage(message)
+        .endTerminated()
+        .endState()
+        .endContainerStatus()
+        .endStatus()
+        .build();
+  }
+
+  private static String shard(int index, int succeeded, int failed) {
+    return "{\"kind\":\"shard\",\"shard\":%d,\"images\":{\"total\":%d,\"succeeded\":%d,\"failed\":%d,\"skipped\":1},\"variants\":{\"written\":6,\"bytesIn\":10,\"bytesOut\":5},\"failures\":[{\"source\":\"a%d.jpg\",\"reason\":\"CorruptInput\",\"message\":\"m\"}],\"failuresTruncated\":false}"
+        .formatted(index, succeeded + failed + 1, succeeded, failed, index);
+  }
+
+  @Test
+  void sumsOneSucceededPodPerIndexAndIgnoresFailedAttempts() {
+    ShardResults results =
+        ShardResults.fold(
+            List.of(
+                pod(0, "Failed", "2026-01-01T00:00:00Z", "OOMKilled"),
+                pod(0, "Succeeded", "2026-01-01T00:01:00Z", shard(0, 10, 1)),
+                pod(1, "Succeeded", "2026-01-01T00:00:00Z", shard(1, 20, 2)),
+                pod(2, "Running", "2026-01-01T00:00:00Z", null)));
+
+    assertThat(results.reported()).isEqualTo(2);
+    assertThat(results.succeeded()).isEqualTo(30);
+    assertThat(results.failed()).isEqualTo(3);
+    assertThat(results.skipped()).isEqualTo(2);
+    assertThat(results.written()).isEqualTo(12);
+    assertThat(results.failures()).extracting(f -> f.source()).containsExactly("a0.jpg", "a1.jpg");
+  }
+
+  @Test
+  void anUnreadableSummaryIsCountedApart() {
+    ShardResults results =
+        ShardResults.fold(List.of(pod(0, "Succeeded", "2026-01-01T00:00:00Z", "panic: oops")));
+    assertThat(results.reported()).isZero();
+    assertThat(results.unreadable()).isEqualTo(1);
+  }
+}
