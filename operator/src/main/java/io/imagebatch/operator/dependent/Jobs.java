@@ -92,6 +92,11 @@ public final class Jobs {
     if (wanted == current || (!wanted && queueName(batch).isPresent()) || finished(job)) {
       return;
     }
+    setSuspend(client, job, wanted);
+  }
+
+  /** Suspends (its pods are deleted) or resumes a Job. */
+  public static void setSuspend(KubernetesClient client, Job job, boolean suspend) {
     client
         .batch()
         .v1()
@@ -100,7 +105,7 @@ public final class Jobs {
         .withName(job.getMetadata().getName())
         .edit(
             j -> {
-              j.getSpec().setSuspend(wanted);
+              j.getSpec().setSuspend(suspend);
               return j;
             });
   }

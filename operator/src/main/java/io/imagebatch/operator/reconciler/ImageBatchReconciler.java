@@ -528,19 +528,8 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
 
   /** Stops a Job's remaining pods (a suspended Job deletes them) once the batch has failed. */
   private static void stop(KubernetesClient client, Job job) {
-    if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-      return;
+    if (!Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+      Jobs.setSuspend(client, job, true);
     }
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName())
-        .edit(
-            j -> {
-              j.getSpec().setSuspend(true);
-              return j;
-            });
   }
 }
