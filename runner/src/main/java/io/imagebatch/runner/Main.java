@@ -34,7 +34,7 @@ public final class Main {
         plan           (planning Job) list the source and write the shard plan
         process        (Indexed Job) process shard N; N defaults to JOB_COMPLETION_INDEX
         --concurrency  images processed at once (default: the number of CPUs)
-        --vips-threads libvips worker threads (default: the number of CPUs)
+        --vips-threads libvips worker threads per image (default: CPUs / concurrency)
 
       exit codes: 0 done, 1 more images failed than maxFailedImages allows (run), 2 usage,
                   3 invalid configuration, 4 storage unreachable
@@ -168,9 +168,7 @@ public final class Main {
       }
       int cpus = Runtime.getRuntime().availableProcessors();
       int images = concurrency != null ? concurrency : cpus;
-      // libvips 8.13+ shares one thread set between pipelines, sized by this setting: fewer
-      // threads than cores starves images in flight on newer builds (measured on 8.18).
-      int threads = vipsThreads != null ? vipsThreads : cpus;
+      int threads = vipsThreads != null ? vipsThreads : Math.max(1, cpus / images);
       return new Arguments(command, file, shard == null ? 0 : shard, images, threads);
     }
 
