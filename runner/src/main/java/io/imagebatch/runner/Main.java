@@ -93,7 +93,7 @@ public final class Main {
 
   private static ExitCode runLocal(Arguments arguments, PrintStream out) throws IOException {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.LOCAL);
-    vips(arguments);
+    requireSavers(batch, vips(arguments));
     LocalRun.Summary summary =
         new LocalRun(batch, arguments.concurrency(), Progress.onTerminal(), out).run();
     return LocalRun.exitCode(summary);
@@ -109,12 +109,17 @@ public final class Main {
 
   private static ExitCode process(Arguments arguments, Map<String, String> env) throws IOException {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.CLUSTER);
-    vips(arguments);
+    requireSavers(batch, vips(arguments));
     try (TempDirectory temp = TempDirectory.create(env.get("TMPDIR"))) {
       new ProcessCommand(batch, env, temp.path(), arguments.concurrency())
           .run(arguments.shard(), terminationMessagePath(env));
     }
     return ExitCode.OK;
+  }
+
+  private static void requireSavers(LoadedBatch batch, Vips vips) {
+    SpecValidator.requireSavers(
+        batch, vips.savers().stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()));
   }
 
   private static Vips vips(Arguments arguments) {

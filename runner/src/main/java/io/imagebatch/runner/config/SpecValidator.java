@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The same rules the CRD's schema and CEL rules enforce in a cluster, for runs that never meet an
@@ -256,7 +255,28 @@ public final class SpecValidator {
     return s == null || s.isBlank();
   }
 
-  static Stream<Format> formats(ImageBatchSpec spec) {
-    return spec.variants().stream().flatMap(v -> v.formats().stream()).distinct();
+  /**
+   * The formats asked for must be ones this libvips build writes (AVIF needs libheif with an AV1
+   * encoder): checked before any image, so a batch never half-runs.
+   */
+  public static void requireSavers(LoadedBatch batch, java.util.Set<String> savers) {
+    List<FieldError> errors = new ArrayList<>();
+    List<Variant> variants = batch.spec().variants();
+    for (int i = 0; i < variants.size(); i++) {
+      for (Format format : variants.get(i).formats()) {
+        if (!savers.contains(format.name())) {
+          errors.add(
+              new FieldError(
+                  "spec.variants[" + i + "].formats",
+                  format.yamlName()
+                      + " cannot be written by this libvips build (it writes "
+                      + savers.stream().sorted().map(String::toLowerCase).toList()
+                      + ")"));
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidSpecException(batch.name(), errors);
+    }
   }
 }

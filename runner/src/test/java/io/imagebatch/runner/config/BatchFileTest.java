@@ -111,6 +111,17 @@ class BatchFileTest {
   }
 
   @Test
+  void refusesFormatsTheLibvipsBuildCannotWrite() {
+    LoadedBatch batch = load(VALID.replace("formats: [webp]", "formats: [webp, avif]"));
+    assertThatThrownBy(() -> SpecValidator.requireSavers(batch, java.util.Set.of("WEBP", "JPEG")))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining(
+            "spec.variants[0].formats: avif cannot be written by this libvips build (it writes"
+                + " [jpeg, webp])");
+    SpecValidator.requireSavers(batch, java.util.Set.of("WEBP", "AVIF"));
+  }
+
+  @Test
   void refusesASpecWithoutASource() {
     assertThatThrownBy(() -> load(VALID.replace("source: { volume: { path: in/ } }", "source: {}")))
         .hasMessageContaining("spec.source: set exactly one of s3, http, volume (none is set)");
