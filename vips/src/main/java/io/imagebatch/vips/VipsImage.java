@@ -7,7 +7,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A libvips image. Close it (try-with-resources): the reference is dropped at once, not at some
@@ -128,8 +130,8 @@ public final class VipsImage implements AutoCloseable {
     return copy;
   }
 
-  private static final java.util.List<String> METADATA =
-      java.util.List.of("icc-profile-data", "exif-data", "xmp-data", "iptc-data", "orientation");
+  private static final List<String> METADATA =
+      List.of("icc-profile-data", "exif-data", "xmp-data", "iptc-data", "orientation");
 
   /**
    * The same pixels without ICC, EXIF, XMP and IPTC metadata. Savers' own strip options differ
@@ -239,11 +241,11 @@ public final class VipsImage implements AutoCloseable {
   }
 
   /** An integer header field, if the image has it. */
-  public java.util.Optional<Integer> intField(String name) {
+  public Optional<Integer> intField(String name) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment cName = arena.allocateFrom(name);
       if (!hasField(cName)) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       MemorySegment out = arena.allocate(JAVA_INT);
       int rc =
@@ -251,16 +253,16 @@ public final class VipsImage implements AutoCloseable {
       if (rc != 0) {
         throw vips.error("vips_image_get_int " + name);
       }
-      return java.util.Optional.of(out.get(JAVA_INT, 0));
+      return Optional.of(out.get(JAVA_INT, 0));
     }
   }
 
   /** Any header field as text, if the image has it. */
-  public java.util.Optional<String> stringField(String name) {
+  public Optional<String> stringField(String name) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment cName = arena.allocateFrom(name);
       if (!hasField(cName)) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       MemorySegment out = arena.allocate(ADDRESS);
       int rc =
@@ -271,7 +273,7 @@ public final class VipsImage implements AutoCloseable {
       }
       MemorySegment text = out.get(ADDRESS, 0);
       try {
-        return java.util.Optional.of(Strings.read(text));
+        return Optional.of(Strings.read(text));
       } finally {
         NativeCall.run(
             () -> {
