@@ -196,8 +196,15 @@ public final class Vips {
 
   /** Builds the exception for a failed call from libvips' error buffer, and clears the buffer. */
   VipsException error(String operation) {
-    // vips_error_buffer_copy copies and clears under libvips' own lock, so two threads failing
-    // at once each take their own text and nothing piles up.
+    return new VipsException(operation, takeErrorText());
+  }
+
+  /**
+   * Takes and clears libvips' error text. vips_error_buffer_copy copies and clears under libvips'
+   * own lock, so nothing piles up; but the buffer is process-wide, so when two threads fail at once
+   * one of them may take both texts. Callers classify failures by where they happen, never by text.
+   */
+  String takeErrorText() {
     MemorySegment copy =
         NativeCall.invoke(() -> (MemorySegment) c.vipsErrorBufferCopy.invokeExact());
     String text = Strings.read(copy);
@@ -207,7 +214,7 @@ public final class Vips {
             c.gFree.invokeExact(copy);
           });
     }
-    return new VipsException(operation, text);
+    return text;
   }
 
   /** Throws the libvips error if {@code pointer} is NULL. */

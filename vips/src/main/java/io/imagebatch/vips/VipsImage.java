@@ -311,7 +311,7 @@ public final class VipsImage implements AutoCloseable {
       MemorySegment name = arena.allocateFrom(file.toString());
       MemorySegment loader =
           NativeCall.invoke(() -> (MemorySegment) vips.c.vipsForeignFindLoad.invokeExact(name));
-      return Strings.read(vips.check(loader, "load " + file.getFileName()));
+      return loaderName(vips, loader, "load " + file.getFileName());
     }
   }
 
@@ -322,8 +322,15 @@ public final class VipsImage implements AutoCloseable {
       MemorySegment loader =
           NativeCall.invoke(
               () -> (MemorySegment) vips.c.vipsForeignFindLoadBuffer.invokeExact(bytes, length));
-      return Strings.read(vips.check(loader, "load buffer"));
+      return loaderName(vips, loader, "load buffer");
     }
+  }
+
+  private static String loaderName(Vips vips, MemorySegment loader, String operation) {
+    if (loader.equals(MemorySegment.NULL)) {
+      throw new UnknownFormatException(operation, vips.takeErrorText());
+    }
+    return Strings.read(loader);
   }
 
   private static void setFailOn(Operation load, FailOn failOn) {

@@ -17,6 +17,7 @@ import io.imagebatch.runner.run.StartupClock;
 import io.imagebatch.vips.FailOn;
 import io.imagebatch.vips.ImageHeader;
 import io.imagebatch.vips.ThumbnailOptions;
+import io.imagebatch.vips.UnknownFormatException;
 import io.imagebatch.vips.VipsException;
 import io.imagebatch.vips.VipsImage;
 import java.io.IOException;
@@ -173,7 +174,7 @@ public final class ImageProcessor {
     try (VipsImage image = VipsImage.open(source.file(), failOn)) {
       header = image.header();
     } catch (VipsException e) {
-      boolean unknown = e.getMessage().contains("not a known file format");
+      boolean unknown = e instanceof UnknownFormatException;
       throw new ImageFailure(
           unknown ? FailureReason.UnsupportedFormat : FailureReason.CorruptInput,
           unknown ? "not an image libvips can read" : e.getMessage(),
