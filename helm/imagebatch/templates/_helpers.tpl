@@ -71,6 +71,6 @@ operator never does.
   resources: ["events"]
   verbs: ["create", "patch"]
 - apiGroups: ["imagebatch.io"]
-  resources: ["imagerunners"]
-  verbs: ["get"]
+  resources: ["imagerunners", "imagerunners/status"]
+  verbs: ["get", "list", "watch", "patch", "update"]
 {{- end }}

@@ -75,6 +75,8 @@ class ChartTemplateTest {
     assertThat(env(deployment))
         .containsEntry(
             "QUARKUS_OPERATOR_SDK_CONTROLLERS_IMAGEBATCH_NAMESPACES", "JOSDK_ALL_NAMESPACES")
+        .containsEntry(
+            "QUARKUS_OPERATOR_SDK_CONTROLLERS_IMAGERUNNER_NAMESPACES", "JOSDK_ALL_NAMESPACES")
         .doesNotContainKeys("IMAGEBATCH_RUNNER_IMAGE", "QUARKUS_PROFILE");
     assertThat(operator(deployment).getEnv())
         .anySatisfy(
@@ -112,7 +114,11 @@ class ChartTemplateTest {
     assertThat(objects).noneMatch(o -> o.getKind().equals("ServiceMonitor"));
   }
 
-  /** The ClusterRole the Quarkus build generates (operator/target/kubernetes/kubernetes.yml). */
+  /**
+   * The ClusterRoles the Quarkus build generates (operator/target/kubernetes/kubernetes.yml), in
+   * one role. The ImageRunner rule is narrower than the generated one: the operator only reads
+   * ImageRunners and writes their status; it never creates, deletes or finalizes them.
+   */
   private static final org.assertj.core.groups.Tuple[] GENERATED_RULES = {
     tuple(
         List.of("imagebatch.io"),
@@ -129,7 +135,10 @@ class ChartTemplateTest {
         List.of("get", "list", "watch", "create", "patch", "update")),
     tuple(List.of(""), List.of("persistentvolumeclaims"), List.of("get")),
     tuple(List.of(""), List.of("events"), List.of("create", "patch")),
-    tuple(List.of("imagebatch.io"), List.of("imagerunners"), List.of("get")),
+    tuple(
+        List.of("imagebatch.io"),
+        List.of("imagerunners", "imagerunners/status"),
+        List.of("get", "list", "watch", "patch", "update")),
   };
 
   @Test
@@ -198,7 +207,8 @@ class ChartTemplateTest {
             b -> b.getMetadata().getNamespace(), b -> b.getSubjects().getFirst().getNamespace())
         .containsExactly(tuple("a", NS), tuple("b", NS));
     assertThat(env(deployment(objects)))
-        .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_IMAGEBATCH_NAMESPACES", "a,b");
+        .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_IMAGEBATCH_NAMESPACES", "a,b")
+        .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_IMAGERUNNER_NAMESPACES", "a,b");
   }
 
   @Test

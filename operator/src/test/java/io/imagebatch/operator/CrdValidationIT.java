@@ -143,10 +143,90 @@ class CrdValidationIT {
       String message,
       TestNamespace ns,
       ControlPlane plane) {
-    KubectlResult result = apply(plane, ns, "bad", spec);
+    KubectlResult result = apply(plane, ns, "ImageBatch", "bad", spec);
 
     assertThat(result.exitCode()).as(description).isNotZero();
     assertThat(result.stderr()).as(description).contains(field).contains(message);
+  }
+
+  private static final String SLOTS =
+      "blue: { image: registry.example.com/runner:1.4.0 }\n"
+          + "green: { image: registry.example.com/runner:1.5.0 }";
+  private static final String VERIFICATION =
+      "verification: { " + SOURCE + ", " + VARIANTS + ", " + OUTPUT + " }";
+
+  static Stream<Arguments> invalidRunners() {
+    return Stream.of(
+        Arguments.of(
+            "Auto without a verification",
+            SLOTS + "\npromotion: { strategy: Auto }",
+            "spec.promotion",
+            "the Auto strategy promotes only what passed verification"),
+        Arguments.of(
+            "no promotion at all",
+            SLOTS,
+            "spec.promotion",
+            "set promotion.verification, or set promotion.strategy: Manual"),
+        Arguments.of(
+            "no slot",
+            "promotion: { strategy: Manual }",
+            "spec",
+            "at least one of blue or green must name an image"),
+        Arguments.of(
+            "active names an empty slot",
+            "blue: { image: r:1 }\nactive: green\npromotion: { strategy: Manual }",
+            "spec.active",
+            "spec.active names a slot with no image"),
+        Arguments.of(
+            "an unknown colour",
+            SLOTS + "\nactive: red\npromotion: { strategy: Manual }",
+            "spec.active",
+            "supported values: \"blue\", \"green\""),
+        Arguments.of(
+            "an image with spaces",
+            "blue: { image: \"r 1\" }\npromotion: { strategy: Manual }",
+            "spec.blue.image",
+            "should match"),
+        Arguments.of(
+            "a verification timeout below 10 s",
+            SLOTS
+                + "\npromotion: { strategy: Auto, verification: { "
+                + SOURCE
+                + ", "
+                + VARIANTS
+                + ", "
+                + OUTPUT
+                + ", timeoutSeconds: 5 } }",
+            "spec.promotion.verification.timeoutSeconds",
+            "should be greater than or equal to 10"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidRunners")
+  void theApiServerRejectsAnInvalidImageRunnerNamingTheField(
+      String description,
+      String spec,
+      String field,
+      String message,
+      TestNamespace ns,
+      ControlPlane plane) {
+    KubectlResult result = apply(plane, ns, "ImageRunner", "bad", spec);
+
+    assertThat(result.exitCode()).as(description).isNotZero();
+    assertThat(result.stderr()).as(description).contains(field).contains(message);
+  }
+
+  @Test
+  void aValidImageRunnerIsAcceptedWithTheSchemaDefaults(TestNamespace ns, ControlPlane plane) {
+    KubectlResult result =
+        apply(plane, ns, "ImageRunner", "default", SLOTS + "\npromotion: { " + VERIFICATION + " }");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+
+    String stored = plane.kubectl("get", "ir/default", "-n", ns.name(), "-o", "yaml").orThrow();
+    assertThat(stored)
+        .contains("active: blue")
+        .contains("strategy: Auto")
+        .contains("timeoutSeconds: 600");
   }
 
   @Test
@@ -155,6 +235,7 @@ class CrdValidationIT {
         apply(
             plane,
             ns,
+            "ImageBatch",
             "good",
             SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nexecution: { maxFailedImages: \"3%\" }");
     assertThat(result.exitCode()).as(result.stderr()).isZero();
@@ -206,9 +287,11 @@ class CrdValidationIT {
   }
 
   private static KubectlResult apply(
-      ControlPlane plane, TestNamespace ns, String name, String spec) {
+      ControlPlane plane, TestNamespace ns, String kind, String name, String spec) {
     String yaml =
-        "apiVersion: imagebatch.io/v1alpha1\nkind: ImageBatch\nmetadata: { name: "
+        "apiVersion: imagebatch.io/v1alpha1\nkind: "
+            + kind
+            + "\nmetadata: { name: "
             + name
             + " }\nspec:\n"
             + spec.indent(2);

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.operator.config.RunnerSettings;
 import io.imagebatch.operator.metrics.BatchMetrics;
 import io.imagebatch.operator.reconciler.ImageBatchReconciler;
+import io.imagebatch.operator.rollout.ImageRunnerReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -46,6 +47,7 @@ public final class InProcessOperator implements AutoCloseable {
         new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(
         new ImageBatchReconciler(settings, metrics), c -> c.settingNamespaces(namespaces));
+    operator.register(new ImageRunnerReconciler(), c -> c.settingNamespaces(namespaces));
     operator.start();
     return new InProcessOperator(operator, metrics);
   }

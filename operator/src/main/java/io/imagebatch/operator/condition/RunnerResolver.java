@@ -1,35 +1,26 @@
 package io.imagebatch.operator.condition;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
+import io.imagebatch.api.v1alpha1.ImageRunner;
+import io.imagebatch.api.v1alpha1.ImageRunnerStatus;
+import io.imagebatch.api.v1alpha1.RunnerColor;
+import io.imagebatch.api.v1alpha1.RunnerDefaults;
 import io.imagebatch.operator.config.RunnerSettings;
-import java.util.Map;
+import io.imagebatch.operator.rollout.VerificationBatches;
 import java.util.Optional;
 
 /**
- * Finds the runner image and default resources for a batch: the ImageRunner {@code spec.runner} in
- * the batch's namespace (its active colour's image), else, for the name "default", the operator's
- * own default image. A batch naming another ImageRunner that does not exist waits (Stalled).
- *
- * <p>The ImageRunner kind itself is a later issue; this reads it as a generic resource, so the
- * operator works whether or not its CRD is installed. This class is the seam to replace with a
- * typed model and an informer.
+ * Finds the runner image and default resources for a batch: the active image of the ImageRunner
+ * {@code spec.runner} in the batch's namespace (as decided in its status), else, for the name
+ * "default", the operator's own default image. A batch naming another ImageRunner that does not
+ * exist waits (Stalled). A verification batch gets its ImageRunner's candidate image instead.
  */
 public final class RunnerResolver {
   public static final String DEFAULT_NAME = "default";
-  static final ResourceDefinitionContext IMAGE_RUNNERS =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("imagebatch.io")
-          .withVersion("v1alpha1")
-          .withKind("ImageRunner")
-          .withPlural("imagerunners")
-          .withNamespaced(true)
-          .build();
 
   private final RunnerSettings settings;
 
@@ -54,16 +45,23 @@ public final class RunnerResolver {
             ? DEFAULT_NAME
             : batch.getSpec().runner();
     String namespace = batch.getMetadata().getNamespace();
-    Optional<GenericKubernetesResource> found = find(client, namespace, name);
+    Optional<ImageRunner> found = find(client, namespace, name);
     if (found.isPresent()) {
-      Optional<Resolved> resolved = fromImageRunner(found.get(), name, client);
-      if (resolved.isPresent()) {
-        return resolved.get();
+      ImageRunner runner = found.get();
+      Optional<ResourceRequirements> defaults =
+          Optional.ofNullable(runner.getSpec().defaults()).map(RunnerDefaults::resources);
+      Optional<String> candidate = VerificationBatches.candidateImage(batch, runner);
+      if (candidate.isPresent()) {
+        return verification(batch, runner, candidate.get(), defaults);
       }
-      return new Missing(
-          new Precondition.Unmet(
-              "ImageRunnerNotReady",
-              "ImageRunner \"" + name + "\" has no image for its active colour yet"));
+      return active(runner)
+          .<Resolution>map(r -> new Resolved(r, defaults, ""))
+          .orElseGet(
+              () ->
+                  new Missing(
+                      new Precondition.Unmet(
+                          "ImageRunnerNotReady",
+                          "ImageRunner \"" + name + "\" names no image for its active colour")));
     }
     if (DEFAULT_NAME.equals(name)) {
       return new Resolved(
@@ -84,43 +82,49 @@ public final class RunnerResolver {
                 + "\": create it, or set spec.runner to an existing ImageRunner"));
   }
 
-  private static Optional<GenericKubernetesResource> find(
+  /**
+   * The image new batches use: what the operator decided (status), or, before its first decision,
+   * the colour spec.active names.
+   */
+  private static Optional<PinnedRunner> active(ImageRunner runner) {
+    String name = runner.getMetadata().getName();
+    ImageRunnerStatus status = runner.getStatus();
+    if (status != null && status.activeImage() != null && status.activeColor() != null) {
+      return Optional.of(
+          new PinnedRunner(name, status.activeColor().value(), status.activeImage()));
+    }
+    RunnerColor color = runner.getSpec().activeOrDefault();
+    return Optional.ofNullable(runner.getSpec().image(color))
+        .map(image -> new PinnedRunner(name, color.value(), image));
+  }
+
+  private static Resolution verification(
+      ImageBatch batch, ImageRunner runner, String image, Optional<ResourceRequirements> defaults) {
+    Optional<RunnerColor> color = VerificationBatches.color(batch);
+    if (color.isEmpty() || !image.equals(runner.getSpec().image(color.get()))) {
+      return new Missing(
+          new Precondition.Unmet(
+              "VerificationSuperseded",
+              "ImageRunner \""
+                  + runner.getMetadata().getName()
+                  + "\" no longer holds "
+                  + image
+                  + " in that slot: this verification is obsolete"));
+    }
+    return new Resolved(
+        new PinnedRunner(runner.getMetadata().getName(), color.get().value(), image), defaults, "");
+  }
+
+  private static Optional<ImageRunner> find(
       KubernetesClient client, String namespace, String name) {
     try {
       return Optional.ofNullable(
-          client
-              .genericKubernetesResources(IMAGE_RUNNERS)
-              .inNamespace(namespace)
-              .withName(name)
-              .get());
+          client.resources(ImageRunner.class).inNamespace(namespace).withName(name).get());
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return Optional.empty(); // the ImageRunner CRD is not installed
       }
       throw e;
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Optional<Resolved> fromImageRunner(
-      GenericKubernetesResource runner, String name, KubernetesClient client) {
-    Map<String, Object> spec =
-        (Map<String, Object>) runner.getAdditionalProperties().getOrDefault("spec", Map.of());
-    Map<String, Object> status =
-        (Map<String, Object>) runner.getAdditionalProperties().getOrDefault("status", Map.of());
-    String color = (String) status.getOrDefault("activeColor", spec.getOrDefault("active", "blue"));
-    Object slot = spec.get(color);
-    if (!(slot instanceof Map<?, ?> slotMap) || !(slotMap.get("image") instanceof String image)) {
-      return Optional.empty();
-    }
-    Optional<ResourceRequirements> defaults =
-        Optional.ofNullable(spec.get("defaults"))
-            .map(d -> ((Map<String, Object>) d).get("resources"))
-            .map(
-                r ->
-                    client
-                        .getKubernetesSerialization()
-                        .convertValue(r, ResourceRequirements.class));
-    return Optional.of(new Resolved(new PinnedRunner(name, color, image), defaults, ""));
   }
 }

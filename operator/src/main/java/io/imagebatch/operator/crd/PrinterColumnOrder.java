@@ -11,10 +11,21 @@ import java.util.List;
 /**
  * Runs at build time on each generated CRD ({@code quarkus.operator-sdk.crd.post-processor}). The
  * generator sorts printer columns by JSON path, but kubectl shows them in list order and the
- * contract's order is PHASE, PROGRESS, FAILED, RUNNER, AGE.
+ * contract's orders are PHASE, PROGRESS, FAILED, RUNNER, AGE (ImageBatch) and ACTIVE, IMAGE,
+ * CANDIDATE, VERIFICATION, AGE (ImageRunner). The two kinds share no column but Age.
  */
 public class PrinterColumnOrder implements CRDPostProcessor {
-  static final List<String> ORDER = List.of("Phase", "Progress", "Failed", "Runner", "Age");
+  static final List<String> ORDER =
+      List.of(
+          "Phase",
+          "Progress",
+          "Failed",
+          "Runner",
+          "Active",
+          "Image",
+          "Candidate",
+          "Verification",
+          "Age");
 
   @Override
   public HasMetadata process(HasMetadata crd, String crdSpecVersion) {

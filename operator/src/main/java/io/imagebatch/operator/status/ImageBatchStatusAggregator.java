@@ -1,7 +1,6 @@
 package io.imagebatch.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.ImageCounts;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.ImageFailure;
@@ -11,7 +10,6 @@ import io.imagebatch.api.v1alpha1.ImageBatchStatus.ShardCounts;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.VariantCounts;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -124,22 +122,8 @@ public final class ImageBatchStatusAggregator {
   }
 
   private Condition condition(String type, boolean status, String conditionReason) {
-    String value = status ? "True" : "False";
-    String transition =
-        previous.map(ImageBatchStatus::conditions).orElse(List.of()).stream()
-            .filter(c -> type.equals(c.getType()) && value.equals(c.getStatus()))
-            .map(Condition::getLastTransitionTime)
-            .filter(Objects::nonNull)
-            .findFirst()
-            .orElse(now);
-    return new ConditionBuilder()
-        .withType(type)
-        .withStatus(value)
-        .withObservedGeneration(generation)
-        .withLastTransitionTime(transition)
-        .withReason(conditionReason)
-        .withMessage(message)
-        .build();
+    return new Conditions(previous.map(ImageBatchStatus::conditions).orElse(null), generation, now)
+        .of(type, status, conditionReason, message);
   }
 
   static String progress(ImageCounts images) {
