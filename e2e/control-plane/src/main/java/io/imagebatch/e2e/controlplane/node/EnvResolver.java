@@ -6,7 +6,12 @@ import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -18,8 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * A container's environment as the kubelet builds it: envFrom first, then env in order, values from
- * Secrets, ConfigMaps and the pod's own fields, and {@code $(VAR)} references to earlier variables
- * expanded.
+ * Secrets, ConfigMaps, the pod's own fields and its containers' resources, and {@code $(VAR)}
+ * references to earlier variables expanded.
  */
 final class EnvResolver {
 
@@ -55,7 +60,7 @@ final class EnvResolver {
     for (EnvVar var : vars == null ? List.<EnvVar>of() : vars) {
       String value =
           var.getValueFrom() != null
-              ? valueFrom(running, var.getValueFrom())
+              ? valueFrom(running, container, var.getValueFrom())
               : expand(Objects.requireNonNullElse(var.getValue(), ""), env);
       if (value != null) {
         env.put(var.getName(), value);
@@ -81,7 +86,7 @@ final class EnvResolver {
     return out.toString();
   }
 
-  private static String valueFrom(RunningPod running, EnvVarSource source) {
+  private static String valueFrom(RunningPod running, Container container, EnvVarSource source) {
     if (source.getSecretKeyRef() != null) {
       var ref = source.getSecretKeyRef();
       Secret secret = secret(running, ref.getName());
@@ -97,6 +102,9 @@ final class EnvResolver {
     }
     if (source.getFieldRef() != null) {
       return field(running.pod(), source.getFieldRef().getFieldPath());
+    }
+    if (source.getResourceFieldRef() != null) {
+      return resource(running.pod(), container, source.getResourceFieldRef());
     }
     throw new IllegalArgumentException("unsupported env source " + source);
   }
@@ -120,6 +128,47 @@ final class EnvResolver {
       case "status.hostIP" -> pod.getStatus() == null ? "" : pod.getStatus().getHostIP();
       default -> throw new IllegalArgumentException("unsupported fieldRef " + path);
     };
+  }
+
+  /**
+   * A container's request or limit as the kubelet exposes it: the amount divided by the divisor
+   * (unset or 0 means 1), rounded up; an unset limit is the node's allocatable, an unset request 0.
+   */
+  static String resource(Pod pod, Container self, ResourceFieldSelector ref) {
+    String name = ref.getContainerName();
+    Container container =
+        name == null || name.isEmpty()
+            ? self
+            : pod.getSpec().getContainers().stream()
+                .filter(c -> name.equals(c.getName()))
+                .findFirst()
+                .orElseThrow(
+                    () -> new IllegalArgumentException("resourceFieldRef: no container " + name));
+    String[] parts = ref.getResource().split("\\.", 2);
+    if (parts.length != 2 || !(parts[0].equals("limits") || parts[0].equals("requests"))) {
+      throw new IllegalArgumentException("unsupported resourceFieldRef " + ref.getResource());
+    }
+    ResourceRequirements resources = container.getResources();
+    Map<String, Quantity> values =
+        resources == null
+            ? null
+            : parts[0].equals("limits") ? resources.getLimits() : resources.getRequests();
+    Quantity quantity = values == null ? null : values.get(parts[1]);
+    if (quantity == null) {
+      quantity =
+          parts[0].equals("limits")
+              ? NodeSimulator.ALLOCATABLE.getOrDefault(parts[1], new Quantity("0"))
+              : new Quantity("0");
+    }
+    // The API server stores an unset divisor as "0"; the kubelet reads zero as 1.
+    BigDecimal divisor =
+        ref.getDivisor() == null ? BigDecimal.ZERO : Quantity.getAmountInBytes(ref.getDivisor());
+    if (divisor.signum() == 0) {
+      divisor = BigDecimal.ONE;
+    }
+    return Quantity.getAmountInBytes(quantity)
+        .divide(divisor, 0, RoundingMode.CEILING)
+        .toPlainString();
   }
 
   private static String required(String value, Boolean optional, String source) {

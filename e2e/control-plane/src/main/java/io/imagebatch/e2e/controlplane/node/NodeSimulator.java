@@ -46,6 +46,14 @@ public final class NodeSimulator implements AutoCloseable {
   private static final long RESYNC_MILLIS = 10_000;
   private static final int STATUS_ATTEMPTS = 20;
 
+  /** The simulated node's capacity, all allocatable (also what an unset limit resolves to). */
+  static final Map<String, Quantity> ALLOCATABLE =
+      Map.of(
+          "cpu", new Quantity("8"),
+          "memory", new Quantity("16Gi"),
+          "ephemeral-storage", new Quantity("100Gi"),
+          "pods", new Quantity("110"));
+
   private final KubernetesClient client;
   private final String namespace;
   private final String nodeName;
@@ -155,13 +163,10 @@ public final class NodeSimulator implements AutoCloseable {
                     .build())
             .create();
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    Map<String, Quantity> capacity =
-        Map.of(
-            "cpu", new Quantity("8"), "memory", new Quantity("16Gi"), "pods", new Quantity("110"));
     node.setStatus(
         new NodeStatusBuilder()
-            .withCapacity(capacity)
-            .withAllocatable(capacity)
+            .withCapacity(ALLOCATABLE)
+            .withAllocatable(ALLOCATABLE)
             .withConditions(
                 new NodeConditionBuilder()
                     .withType("Ready")
