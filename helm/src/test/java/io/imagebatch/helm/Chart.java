@@ -28,10 +28,16 @@ final class Chart {
   /** The main value combinations every test tier renders, as values files. */
   static final Map<String, String> VARIANTS =
       Map.of(
-          "defaults", "{}",
-          "replicas-2", "replicas: 2",
-          "watch-namespaces", "watchNamespaces: [a, b]",
-          "service-monitor", "metrics: { serviceMonitor: { enabled: true } }");
+          "defaults",
+          "{}",
+          "replicas-2",
+          "replicas: 2",
+          "watch-namespaces",
+          "watchNamespaces: [a, b]",
+          "service-monitor",
+          "metrics: { serviceMonitor: { enabled: true } }",
+          "default-imagerunner",
+          "defaultImageRunner: { enabled: true, green: { image: r.example.com/runner:2 } }");
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 

@@ -330,4 +330,51 @@ class ChartTemplateTest {
     assertThatThrownBy(() -> Chart.template(NS, "watchNamespaces: [Not_A_Namespace]"))
         .hasMessageContaining("watchNamespaces");
   }
+
+  @Test
+  void noImageRunnerUnlessAskedFor() {
+    assertThat(render("defaults")).noneMatch(o -> o.getKind().equals("ImageRunner"));
+  }
+
+  @Test
+  void theOptionalDefaultImageRunnerUsesTheRunnerImageAndManualPromotion() {
+    List<HasMetadata> objects = render("default-imagerunner");
+
+    GenericKubernetesResource runner =
+        Chart.ofType(objects, GenericKubernetesResource.class).stream()
+            .filter(o -> o.getKind().equals("ImageRunner"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(runner.getMetadata().getName()).isEqualTo("default");
+    assertThat(runner.getMetadata().getNamespace()).isEqualTo(NS);
+    assertThat(runner.<String>get("spec", "blue", "image"))
+        .isEqualTo("ghcr.io/imagebatch/imagebatch-runner:0.1.0");
+    assertThat(runner.<String>get("spec", "green", "image")).isEqualTo("r.example.com/runner:2");
+    assertThat(runner.<String>get("spec", "active")).isEqualTo("blue");
+    assertThat(runner.<String>get("spec", "promotion", "strategy")).isEqualTo("Manual");
+  }
+
+  @Test
+  void aDefaultImageRunnerPerWatchedNamespace() {
+    List<HasMetadata> objects =
+        Chart.render(
+            NS,
+            "watchNamespaces: [a, b]\ndefaultImageRunner: { enabled: true, blue: { image: r:1 } }");
+
+    assertThat(objects)
+        .filteredOn(o -> o.getKind().equals("ImageRunner"))
+        .extracting(o -> o.getMetadata().getNamespace())
+        .containsExactly("a", "b");
+  }
+
+  @Test
+  void anAutoDefaultImageRunnerNeedsAVerification() {
+    assertThatThrownBy(
+            () ->
+                Chart.template(
+                    NS, "defaultImageRunner: { enabled: true, promotion: { strategy: Auto } }"))
+        .hasMessageContaining("values don't meet the specifications of the schema")
+        .hasMessageContaining(
+            "at '/defaultImageRunner/promotion': missing property 'verification'");
+  }
 }

@@ -251,23 +251,6 @@ class CrdValidationIT {
         .contains("queueName: \"\"");
   }
 
-  @ParameterizedTest(name = "examples/{0}/batch.yaml")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"s3", "http", "pvc"})
-  void theClusterExamplesAreAccepted(String example, KubernetesClient client, TestNamespace ns)
-      throws IOException {
-    var batch =
-        client
-            .getKubernetesSerialization()
-            .unmarshal(
-                Files.readString(Path.of("../examples", example, "batch.yaml")),
-                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
-    batch.getMetadata().setNamespace(ns.name());
-
-    var created = client.resource(batch).dryRun().create();
-
-    assertThat(created.getMetadata().getName()).isEqualTo(batch.getMetadata().getName());
-  }
-
   @Test
   void kubectlExplainShowsTheDescriptions(ControlPlane plane) {
     // The API server publishes a new CRD's OpenAPI schema shortly after it is Established, and
