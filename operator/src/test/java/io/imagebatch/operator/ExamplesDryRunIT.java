@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,20 +122,6 @@ class ExamplesDryRunIT {
                 .endSpec()
                 .build())
         .create();
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName(name)
-        .waitUntilCondition(
-            c ->
-                c != null
-                    && c.getStatus() != null
-                    && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(
-                            k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-            1,
-            TimeUnit.MINUTES);
+    InProcessOperator.awaitEstablished(client, name);
   }
 }

@@ -73,28 +73,31 @@ public final class InProcessOperator implements AutoCloseable {
           crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
         }
         client.resource(crd).forceConflicts().serverSideApply();
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(crd.getMetadata().getName())
-            .waitUntilCondition(
-                c ->
-                    c != null
-                        && c.getStatus() != null
-                        && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                            .anyMatch(
-                                k ->
-                                    "Established".equals(k.getType())
-                                        && "True".equals(k.getStatus())),
-                1,
-                TimeUnit.MINUTES);
+        awaitEstablished(client, crd.getMetadata().getName());
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
     crdsInstalled = true;
+  }
+
+  /** Waits until the API server serves a just-created CRD. */
+  public static void awaitEstablished(KubernetesClient client, String crd) {
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd)
+        .waitUntilCondition(
+            c ->
+                c != null
+                    && c.getStatus() != null
+                    && c.getStatus().getConditions() != null
+                    && c.getStatus().getConditions().stream()
+                        .anyMatch(
+                            k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
+            1,
+            TimeUnit.MINUTES);
   }
 
   public static Path crdsDir() {
