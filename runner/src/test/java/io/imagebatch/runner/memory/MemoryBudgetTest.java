@@ -92,10 +92,12 @@ class MemoryBudgetTest {
         supply(() -> record(order, "big", budget.acquire(80)));
     await().until(() -> budget.waiting() == 1);
     CompletableFuture<MemoryBudget.Lease> small =
-        supply(() -> record(order, "small", budget.acquire(10)));
+        supply(() -> record(order, "small", budget.acquire(30)));
     await().until(() -> budget.waiting() == 2);
 
-    // 40 bytes are free and the small one would fit, but it came second.
+    // 40 bytes are free and the small one would fit, but it came second. Once the big one has its
+    // 80, the 20 left are too few for the small one: it runs after the big one, never beside it,
+    // so the recorded order is the order of acquisition.
     assertThat(small).isNotDone();
     first.close();
     big.get().close();

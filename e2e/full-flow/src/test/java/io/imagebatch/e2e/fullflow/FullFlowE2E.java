@@ -13,6 +13,10 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.api.v1alpha1.ImageBatch;
+import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
+import io.imagebatch.api.v1alpha1.ImageRunner;
+import io.imagebatch.api.v1alpha1.ImageRunnerStatus.VerificationPhase;
+import io.imagebatch.api.v1alpha1.RunnerColor;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.ImageCounts;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.Phase;
@@ -224,6 +228,86 @@ class FullFlowE2E {
                       .sorted()
                       .toList(),
               names -> names.equals(List.of("rerun-g2", "rerun-plan-g2")));
+    }
+  }
+
+  @Test
+  void anImageRunnerVerifiesANewRunnerImageAndTheNextBatchUsesIt(
+      KubernetesClient client, TestNamespace ns, NodeSimulator node, ControlPlane plane)
+      throws IOException {
+    Map<String, byte[]> images = Fixture.images();
+    URI endpoint = s3proxy.getUri();
+    try (ObjectStore s3 = store();
+        var _ = InProcessOperator.start(client, ns.name())) {
+      prepare(client, ns, node, s3, images);
+
+      ImageRunner runner =
+          client
+              .getKubernetesSerialization()
+              .unmarshal(
+                  """
+                  apiVersion: imagebatch.io/v1alpha1
+                  kind: ImageRunner
+                  metadata: { name: default }
+                  spec:
+                    blue: { image: "%s" }
+                    green: { image: "%s" }
+                    active: blue
+                    promotion:
+                      strategy: Auto
+                      verification:
+                        source:
+                          s3: { bucket: raw, prefix: in/, endpoint: "%s", credentialsSecret: s3-credentials }
+                          include: ["**/*.jpg", "**/*.png"]
+                          exclude: ["bad/**"]
+                        variants: [ { name: v, width: 128, formats: [webp, avif, jpeg] } ]
+                        output:
+                          s3: { bucket: derived, prefix: verify/, endpoint: "%s", credentialsSecret: s3-credentials }
+                        timeoutSeconds: 170
+                  """
+                      .formatted(InProcessOperator.IMAGE, RunnerImage.GREEN, endpoint, endpoint),
+                  ImageRunner.class);
+      client.resources(ImageRunner.class).inNamespace(ns.name()).resource(runner).create();
+
+      // The candidate is verified by the real runner on real images, then promoted.
+      ImageRunner promoted =
+          await()
+              .atMost(LIMIT)
+              .until(
+                  () -> {
+                    ImageRunner r =
+                        client
+                            .resources(ImageRunner.class)
+                            .inNamespace(ns.name())
+                            .withName("default")
+                            .get();
+                    if (r.getStatus() != null
+                        && r.getStatus().candidate() != null
+                        && r.getStatus().candidate().verification().phase()
+                            == VerificationPhase.Failed) {
+                      throw new AssertionError(
+                          "verification failed: "
+                              + r.getStatus().candidate().verification().message()
+                              + diagnostics(client, ns, node));
+                    }
+                    return r;
+                  },
+                  r -> r.getStatus() != null && RunnerImage.GREEN.equals(r.getStatus().activeImage()));
+      assertThat(promoted.getStatus().activeColor()).isEqualTo(RunnerColor.GREEN);
+      assertThat(promoted.getStatus().history().getLast().reason()).isEqualTo("Verified");
+      SortedMap<String, Long> verified = s3.list(OUTPUT, "verify/");
+      verified.keySet().removeIf(k -> k.startsWith("verify/_imagebatch/"));
+      assertThat(verified).hasSize(images.size() * 3);
+
+      // The next batch runs on green, processes everything, and says so.
+      apply(plane, ns, batch("after", "- { name: thumb, width: 160, formats: [webp] }\n", 4));
+      ImageBatch done = awaitComplete(client, ns, node, "after", 1);
+      assertThat(done.getStatus().runner())
+          .isEqualTo(new PinnedRunner("default", "green", RunnerImage.GREEN));
+      assertThat(done.getStatus().images().succeeded()).isEqualTo(images.size());
+      assertThat(job(client, ns, "after-g1").getSpec().getTemplate().getSpec().getContainers())
+          .singleElement()
+          .satisfies(c -> assertThat(c.getImage()).isEqualTo(RunnerImage.GREEN));
     }
   }
 

@@ -14,6 +14,9 @@ import java.util.List;
  * imagebatch-runner.jar <args>}, with the image's {@code MALLOC_ARENA_MAX}.
  */
 final class RunnerImage {
+  /** A second tag of the runner image, for a blue-green rollout: the same jar plays it. */
+  static final String GREEN = "registry.example.com/imagebatch-runner:test-green";
+
   private RunnerImage() {}
 
   /** The jar: {@code -Dimagebatch.runner.jar} (set by the pom), else the reactor's runner build. */
@@ -37,7 +40,8 @@ final class RunnerImage {
     Path jar = jar();
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     return (container, command, args) -> {
-      if (!InProcessOperator.IMAGE.equals(container.getImage())) {
+      if (!InProcessOperator.IMAGE.equals(container.getImage())
+          && !GREEN.equals(container.getImage())) {
         throw new IllegalArgumentException("not the runner image: " + container.getImage());
       }
       if (!command.isEmpty()) {
