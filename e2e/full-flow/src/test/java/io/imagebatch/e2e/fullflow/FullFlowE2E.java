@@ -13,14 +13,14 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.api.v1alpha1.ImageBatch;
-import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
-import io.imagebatch.api.v1alpha1.ImageRunner;
-import io.imagebatch.api.v1alpha1.ImageRunnerStatus.VerificationPhase;
-import io.imagebatch.api.v1alpha1.RunnerColor;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.ImageCounts;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.Phase;
+import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.ShardCounts;
+import io.imagebatch.api.v1alpha1.ImageRunner;
+import io.imagebatch.api.v1alpha1.ImageRunnerStatus.VerificationPhase;
+import io.imagebatch.api.v1alpha1.RunnerColor;
 import io.imagebatch.e2e.controlplane.ControlPlane;
 import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
 import io.imagebatch.e2e.controlplane.RequiresControllerManager;
@@ -292,7 +292,9 @@ class FullFlowE2E {
                     }
                     return r;
                   },
-                  r -> r.getStatus() != null && RunnerImage.GREEN.equals(r.getStatus().activeImage()));
+                  r ->
+                      r.getStatus() != null
+                          && RunnerImage.GREEN.equals(r.getStatus().activeImage()));
       assertThat(promoted.getStatus().activeColor()).isEqualTo(RunnerColor.GREEN);
       assertThat(promoted.getStatus().history().getLast().reason()).isEqualTo("Verified");
       SortedMap<String, Long> verified = s3.list(OUTPUT, "verify/");
