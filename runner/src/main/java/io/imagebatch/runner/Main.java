@@ -10,6 +10,7 @@ import io.imagebatch.runner.local.LocalRun;
 import io.imagebatch.runner.log.Log;
 import io.imagebatch.runner.output.StorageException;
 import io.imagebatch.runner.progress.Progress;
+import io.imagebatch.runner.run.StartupClock;
 import io.imagebatch.runner.run.TempDirectory;
 import io.imagebatch.vips.Vips;
 import io.imagebatch.vips.VipsException;
@@ -43,6 +44,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    StartupClock.mark("main");
     System.exit(run(args, System.out, System.err, System.getenv()).code());
   }
 
@@ -93,6 +95,7 @@ public final class Main {
 
   private static ExitCode runLocal(Arguments arguments, PrintStream out) throws IOException {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.LOCAL);
+    StartupClock.mark("batchLoaded");
     requireSavers(batch, vips(arguments));
     LocalRun.Summary summary =
         new LocalRun(batch, arguments.concurrency(), Progress.onTerminal(), out).run();
@@ -109,6 +112,7 @@ public final class Main {
 
   private static ExitCode process(Arguments arguments, Map<String, String> env) throws IOException {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.CLUSTER);
+    StartupClock.mark("batchLoaded");
     requireSavers(batch, vips(arguments));
     try (TempDirectory temp = TempDirectory.create(env.get("TMPDIR"))) {
       new ProcessCommand(batch, env, temp.path(), arguments.concurrency())
@@ -123,7 +127,9 @@ public final class Main {
   }
 
   private static Vips vips(Arguments arguments) {
-    return Vips.init(VipsOptions.defaults().withConcurrency(arguments.vipsThreads()));
+    Vips vips = Vips.init(VipsOptions.defaults().withConcurrency(arguments.vipsThreads()));
+    StartupClock.mark("libvipsReady");
+    return vips;
   }
 
   private static Path terminationMessagePath(Map<String, String> env) {

@@ -47,6 +47,10 @@ final class Operation implements AutoCloseable {
     }
   }
 
+  Vips vips() {
+    return vips;
+  }
+
   /** Whether this libvips version has the argument, e.g. {@code keep} (8.15+) or {@code strip}. */
   boolean has(String argument) {
     return !paramSpec(argument).equals(MemorySegment.NULL);

@@ -38,6 +38,13 @@ public sealed interface SaveOptions
       operation.set(operation.has("effort") ? "effort" : "speed", effort);
       // 8.14 defaults to 12 bits; 8 bits is what browsers and other encoders expect.
       operation.setIfPresent("bitdepth", 8);
+      // 8.18 added tune; left unset, sharp's 8.18 build (libheif 1.23, aom 3.15) encodes
+      // byte for byte as with "iq", which measured 20-25% more CPU than "ssim" at the same Q and
+      // effort, with larger files. With "ssim" 8.18 does the work 8.14 does. An encoder that
+      // refuses the parameter fails the save; the AVIF probe finds that out once.
+      if (operation.vips().avifTuneSsim() && operation.has("tune")) {
+        operation.set("tune", "ssim");
+      }
       Metadata.apply(operation, strip);
     }
   }

@@ -29,7 +29,21 @@ public enum Saver {
       return true;
     }
     try (VipsImage tiny = VipsImage.black(vips, 8, 8, 3)) {
-      return tiny.save(new SaveOptions.Avif(50, 0, true)).length > 0;
+      if (encodesAvif(tiny)) {
+        return true;
+      }
+      if (!vips.avifTuneSsim()) {
+        return false;
+      }
+      // Perhaps only the tune parameter was refused (an AV1 encoder other than aom).
+      vips.avifTuneSsim(false);
+      return encodesAvif(tiny);
+    }
+  }
+
+  private static boolean encodesAvif(VipsImage image) {
+    try {
+      return image.save(new SaveOptions.Avif(50, 0, true)).length > 0;
     } catch (VipsException e) {
       return false;
     }

@@ -30,6 +30,9 @@ public final class Vips {
   private final String version;
   private final Set<Saver> savers;
   private final AtomicInteger counter = new AtomicInteger();
+  // Whether AVIF saves ask the encoder to tune for SSIM; cleared by the AVIF probe when the
+  // encoder this build picks refuses it.
+  private volatile boolean avifTuneSsim = true;
 
   private Vips(VipsLibrary.Loaded library, VipsOptions options) {
     this.c = new Native(library.lookup());
@@ -103,6 +106,14 @@ public final class Vips {
   /** The output formats this libvips build can write. */
   public Set<Saver> savers() {
     return savers;
+  }
+
+  boolean avifTuneSsim() {
+    return avifTuneSsim;
+  }
+
+  void avifTuneSsim(boolean on) {
+    avifTuneSsim = on;
   }
 
   public int concurrency() {

@@ -75,6 +75,7 @@ public final class ImageProcessor {
 
   /** Processes one source; per-image problems become a failed result, storage outages throw. */
   public ImageResult process(SourceFile source) {
+    StartupClock.mark("firstImage");
     long started = System.nanoTime();
     try {
       return run(source, started);
@@ -226,6 +227,7 @@ public final class ImageProcessor {
             source,
             Geometry.of(largest.getFirst().recipe().variant(), width, height, false, decode))) {
       long decodeMillis = millisSince(started);
+      StartupClock.mark("firstDecode");
       for (List<Pending> variant : inside) {
         if (variant == largest) {
           results.addAll(encodeAll(base, variant, decodeMillis));

@@ -1,13 +1,26 @@
 package io.imagebatch.runner.run;
 
 import io.imagebatch.runner.log.Log;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Start-up cost as users feel it: from JVM start to the first variant written, logged once. */
+/**
+ * Start-up cost as users feel it: from JVM start to the first variant written, logged once, with
+ * when the steps before it ended ({@code startupMs}: milliseconds from JVM start), so a slower
+ * start-up shows where the time went.
+ */
 public final class StartupClock {
   private static final AtomicBoolean REPORTED = new AtomicBoolean();
+  private static final ConcurrentHashMap<String, Long> MARKS = new ConcurrentHashMap<>();
 
   private StartupClock() {}
+
+  /** Notes when a start-up step ended; only the first time for each name counts. */
+  public static void mark(String step) {
+    if (!REPORTED.get()) {
+      MARKS.putIfAbsent(step, System.currentTimeMillis());
+    }
+  }
 
   public static void variantWritten() {
     if (REPORTED.compareAndSet(false, true)) {
@@ -15,7 +28,18 @@ public final class StartupClock {
       // The JVM's own start time, in milliseconds; ProcessHandle's comes from /proc with
       // one-second granularity. Read after the clock, so loading JMX is not counted.
       long start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-      Log.info("first variant written", "firstVariantMs", now - start);
+      StringBuilder steps = new StringBuilder();
+      MARKS.entrySet().stream()
+          .sorted(java.util.Map.Entry.comparingByValue())
+          .forEach(
+              e ->
+                  steps
+                      .append(steps.isEmpty() ? "" : " ")
+                      .append(e.getKey())
+                      .append('=')
+                      .append(e.getValue() - start));
+      Log.info(
+          "first variant written", "firstVariantMs", now - start, "startupMs", steps.toString());
     }
   }
 }
