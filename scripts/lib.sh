@@ -84,8 +84,10 @@ train_aot_cache() {
   rm -rf "$work"
 }
 
-# Serial GC: the heap only holds bookkeeping; pixels live in libvips' native memory. C1 only:
-# the hot loops are native, and C2 compiles would compete with libvips for the two cores.
+# Serial GC: the heap only holds bookkeeping; pixels live in libvips' native memory. A 16 MiB
+# young generation: the default (a third of 1/64 of the machine's memory) is all touched before
+# the first collection, ~20 MiB more peak RSS for nothing (docs/benchmarks.md). C1 only: the hot
+# loops are native, and C2 compiles would compete with libvips for the two cores.
 runner_jvm_options() {
-  echo "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED"
+  echo "-XX:+UseSerialGC -Xmn16m -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED"
 }

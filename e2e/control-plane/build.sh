@@ -63,6 +63,16 @@ fi
 
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 [[ -x "$GO" ]] || { log "Go toolchain not found (set GO=/path/to/go)"; exit 2; }
+# The wrappers below declare go 1.26 and GOTOOLCHAIN=local forbids fetching a newer one, so an
+# older Go (Debian 12 ships 1.19) would fail minutes into the build; say so now instead (exit 2:
+# the tests skip with the hint, or fail under CI=true).
+GO_MIN_MINOR=26
+go_version="$("$GO" env GOVERSION 2>/dev/null || true)"
+go_minor="$(sed -n 's/^go1\.\([0-9]*\).*/\1/p' <<<"$go_version")"
+if [[ -z "$go_minor" || "$go_minor" -lt "$GO_MIN_MINOR" ]]; then
+  log "Go 1.$GO_MIN_MINOR or later is needed, $GO is ${go_version:-unknown} (set GO=/path/to/go)"
+  exit 2
+fi
 
 # Keep the module and build caches next to the binaries so that `rm -rf` of one dir cleans all,
 # and never let go download another toolchain.

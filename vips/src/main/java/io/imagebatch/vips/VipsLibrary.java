@@ -51,7 +51,20 @@ public final class VipsLibrary {
                 + ENVIRONMENT
                 + ") does not exist or is not readable");
       }
-      return new Loaded(SymbolLookup.libraryLookup(file, Arena.global()), file.toString());
+      try {
+        return new Loaded(SymbolLookup.libraryLookup(file, Arena.global()), file.toString());
+      } catch (IllegalArgumentException e) {
+        throw new VipsException(
+            "load",
+            "libvips library "
+                + file
+                + " (from "
+                + PROPERTY
+                + " / "
+                + ENVIRONMENT
+                + ") is not a loadable shared library: "
+                + e.getMessage());
+      }
     }
     IllegalArgumentException last = null;
     for (String name : SYSTEM_NAMES) {
