@@ -96,6 +96,30 @@ class ImageBatchLifecycleIT {
       assertThat(process.getSpec().getCompletions()).isEqualTo(2);
       assertThat(process.getSpec().getParallelism()).isEqualTo(2);
       assertThat(process.getSpec().getBackoffLimitPerIndex()).isEqualTo(2);
+      // Exit 3 fails the Job at once, exit 4 counts against the retries, a disruption is ignored
+      // (OOMKilled has no rule: it counts like any failure); deadline and TTL are the defaults.
+      assertThat(process.getSpec().getPodFailurePolicy().getRules())
+          .extracting(
+              r ->
+                  r.getAction()
+                      + ":"
+                      + (r.getOnExitCodes() == null
+                          ? ""
+                          : r.getOnExitCodes().getContainerName()
+                              + " "
+                              + r.getOnExitCodes().getOperator()
+                              + " "
+                              + r.getOnExitCodes().getValues())
+                      + (r.getOnPodConditions() == null
+                          ? ""
+                          : r.getOnPodConditions().stream()
+                              .map(c -> c.getType() + "=" + c.getStatus())
+                              .collect(Collectors.joining(","))))
+          .containsExactly(
+              "FailJob:runner In [3]", "Count:runner In [4]", "Ignore:DisruptionTarget=True");
+      assertThat(process.getSpec().getActiveDeadlineSeconds()).isEqualTo(3600L);
+      assertThat(process.getSpec().getTtlSecondsAfterFinished()).isEqualTo(86400);
+      assertThat(process.getMetadata().getLabels()).doesNotContainKey("kueue.x-k8s.io/queue-name");
       assertThat(process.getMetadata().getOwnerReferences())
           .singleElement()
           .satisfies(o -> assertThat(o.getController()).isTrue());
@@ -494,6 +518,34 @@ class ImageBatchLifecycleIT {
       assertThat(plan.getContainers().get(0).getVolumeMounts())
           .extracting(m -> m.getMountPath() + (Boolean.TRUE.equals(m.getReadOnly()) ? ":ro" : ""))
           .contains("/data/source:ro", "/data/output", "/etc/imagebatch:ro", "/tmp");
+    }
+  }
+
+  @Test
+  void aQueuedBatchsJobsCarryTheKueueLabelAndWaitSuspendedForAdmission(
+      KubernetesClient client, TestNamespace ns, NodeSimulator node) {
+    node.behavior(runner("queued", 400, 2, 0));
+    try (var _ = InProcessOperator.start(client, ns.name())) {
+      Batches.create(client, ns.name(), Batches.yaml("queued", 200, "queueName: team-a"));
+
+      // No Kueue here: the test admits each Job as Kueue would, by unsuspending it.
+      for (String name : List.of("queued-plan-g1", "queued-g1")) {
+        await().atMost(LIMIT).until(() -> processJob(client, ns.name(), name) != null);
+        Job job = processJob(client, ns.name(), name);
+        assertThat(job.getMetadata().getLabels())
+            .containsEntry("kueue.x-k8s.io/queue-name", "team-a");
+        assertThat(job.getSpec().getSuspend()).isTrue();
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns.name())
+            .withName(name)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}");
+      }
+      await()
+          .atMost(LIMIT)
+          .until(() -> Batches.isTrue(Batches.get(client, ns.name(), "queued"), "Complete"));
     }
   }
 
