@@ -96,6 +96,30 @@ class ImageBatchLifecycleIT {
       assertThat(process.getSpec().getCompletions()).isEqualTo(2);
       assertThat(process.getSpec().getParallelism()).isEqualTo(2);
       assertThat(process.getSpec().getBackoffLimitPerIndex()).isEqualTo(2);
+      // Exit 3 fails the Job at once, exit 4 counts against the retries, a disruption is ignored
+      // (OOMKilled has no rule: it counts like any failure); deadline and TTL are the defaults.
+      assertThat(process.getSpec().getPodFailurePolicy().getRules())
+          .extracting(
+              r ->
+                  r.getAction()
+                      + ":"
+                      + (r.getOnExitCodes() == null
+                          ? ""
+                          : r.getOnExitCodes().getContainerName()
+                              + " "
+                              + r.getOnExitCodes().getOperator()
+                              + " "
+                              + r.getOnExitCodes().getValues())
+                      + (r.getOnPodConditions() == null
+                          ? ""
+                          : r.getOnPodConditions().stream()
+                              .map(c -> c.getType() + "=" + c.getStatus())
+                              .collect(Collectors.joining(","))))
+          .containsExactly(
+              "FailJob:runner In [3]", "Count:runner In [4]", "Ignore:DisruptionTarget=True");
+      assertThat(process.getSpec().getActiveDeadlineSeconds()).isEqualTo(3600L);
+      assertThat(process.getSpec().getTtlSecondsAfterFinished()).isEqualTo(86400);
+      assertThat(process.getMetadata().getLabels()).doesNotContainKey("kueue.x-k8s.io/queue-name");
       assertThat(process.getMetadata().getOwnerReferences())
           .singleElement()
           .satisfies(o -> assertThat(o.getController()).isTrue());
@@ -495,6 +519,140 @@ class ImageBatchLifecycleIT {
           .extracting(m -> m.getMountPath() + (Boolean.TRUE.equals(m.getReadOnly()) ? ":ro" : ""))
           .contains("/data/source:ro", "/data/output", "/etc/imagebatch:ro", "/tmp");
     }
+  }
+
+  @Test
+  void aQueuedBatchsJobsCarryTheKueueLabelAndWaitSuspendedForAdmission(
+      KubernetesClient client, TestNamespace ns, NodeSimulator node) {
+    node.behavior(runner("queued", 400, 2, 0));
+    try (var _ = InProcessOperator.start(client, ns.name())) {
+      Batches.create(client, ns.name(), Batches.yaml("queued", 200, "queueName: team-a"));
+
+      // No Kueue here: the test admits each Job as Kueue would, by unsuspending it.
+      for (String name : List.of("queued-plan-g1", "queued-g1")) {
+        await().atMost(LIMIT).until(() -> processJob(client, ns.name(), name) != null);
+        Job job = processJob(client, ns.name(), name);
+        assertThat(job.getMetadata().getLabels())
+            .containsEntry("kueue.x-k8s.io/queue-name", "team-a");
+        assertThat(job.getSpec().getSuspend()).isTrue();
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns.name())
+            .withName(name)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}");
+      }
+      await()
+          .atMost(LIMIT)
+          .until(() -> Batches.isTrue(Batches.get(client, ns.name(), "queued"), "Complete"));
+    }
+  }
+
+  @Test
+  void aMissingCredentialsSecretStallsTheBatchUntilItsPodsStart(
+      KubernetesClient client, TestNamespace ns, NodeSimulator node) {
+    // The kubelet cannot build the runner's env: the plan pod waits for the Secret, then (once
+    // it exists and planning is done) the shards wait for a key it lacks.
+    String keyMissing =
+        "couldn't find key AWS_SECRET_ACCESS_KEY in Secret " + ns.name() + "/s3-credentials";
+    node.behavior(
+        PodBehavior.scripted(
+            pod -> {
+              if (Labels.PLAN.equals(component(pod))) {
+                node.holdWaiting("CreateContainerConfigError", keyMissing);
+                return Batches.plan(400, 2, "creds");
+              }
+              return Batches.shard(index(pod), 200, 0);
+            }));
+    node.holdWaiting("CreateContainerConfigError", "secret \"s3-credentials\" not found");
+    try (var _ = InProcessOperator.start(client, ns.name())) {
+      Batches.create(client, ns.name(), Batches.yaml("creds", 200, ""));
+
+      await()
+          .atMost(LIMIT)
+          .until(() -> Batches.isTrue(Batches.get(client, ns.name(), "creds"), "Stalled"));
+      ImageBatch stalled = Batches.get(client, ns.name(), "creds");
+      assertThat(stalled.getStatus().phase()).isEqualTo(Phase.Planning);
+      assertThat(Batches.condition(stalled, "Stalled").orElseThrow())
+          .satisfies(c -> assertThat(c.getReason()).isEqualTo("SecretNotFound"))
+          .satisfies(
+              c ->
+                  assertThat(c.getMessage())
+                      .startsWith(
+                          "Secret \"s3-credentials\" (spec.source.s3.credentialsSecret and"
+                              + " spec.output.s3.credentialsSecret) not found in namespace \""
+                              + ns.name()
+                              + "\": create it"));
+      assertThat(Batches.isTrue(stalled, "Ready")).isFalse();
+      assertThat(Batches.isTrue(stalled, "Reconciling")).isFalse();
+      await().atMost(LIMIT).until(() -> warnings(client, ns.name()).contains("SecretNotFound"));
+
+      // "Create the Secret": the kubelet starts the plan pod; the shards then miss a key.
+      createCredentials(client, ns.name());
+      node.release();
+      await()
+          .atMost(LIMIT)
+          .until(
+              () ->
+                  Batches.condition(Batches.get(client, ns.name(), "creds"), "Stalled")
+                      .map(c -> "SecretKeyNotFound".equals(c.getReason()))
+                      .orElse(false));
+      ImageBatch keyStalled = Batches.get(client, ns.name(), "creds");
+      assertThat(keyStalled.getStatus().phase()).isEqualTo(Phase.Running);
+      assertThat(Batches.isTrue(keyStalled, "Stalled")).isTrue();
+      assertThat(Batches.condition(keyStalled, "Stalled").orElseThrow().getMessage())
+          .contains(
+              "Secret \"s3-credentials\" (spec.source.s3.credentialsSecret and"
+                  + " spec.output.s3.credentialsSecret) in namespace \""
+                  + ns.name()
+                  + "\" has no key \"AWS_SECRET_ACCESS_KEY\"");
+      await().atMost(LIMIT).until(() -> warnings(client, ns.name()).contains("SecretKeyNotFound"));
+
+      // The key is added: the shards run and the batch finishes by itself.
+      client
+          .secrets()
+          .inNamespace(ns.name())
+          .withName("s3-credentials")
+          .edit(
+              secret -> {
+                secret.setStringData(Map.of("AWS_SECRET_ACCESS_KEY", "test"));
+                return secret;
+              });
+      node.release();
+      await()
+          .atMost(LIMIT)
+          .until(() -> Batches.isTrue(Batches.get(client, ns.name(), "creds"), "Complete"));
+      ImageBatch done = Batches.get(client, ns.name(), "creds");
+      assertThat(done.getStatus().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(Batches.isTrue(done, "Stalled")).isFalse();
+      assertThat(done.getStatus().images().succeeded()).isEqualTo(400);
+    }
+  }
+
+  private static List<String> warnings(KubernetesClient client, String namespace) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> "Warning".equals(e.getType()))
+        .map(e -> e.getReason())
+        .toList();
+  }
+
+  /**
+   * What the user does: the Secret the batch names, first without AWS_SECRET_ACCESS_KEY (the
+   * operator never reads it; the simulated kubelet is told what a real one would see).
+   */
+  private static void createCredentials(KubernetesClient client, String namespace) {
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-credentials")
+                .endMetadata()
+                .addToStringData("AWS_ACCESS_KEY_ID", "test")
+                .build())
+        .create();
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.imagebatch.api.v1alpha1.ImageBatchStatus.VariantCounts;
 import io.imagebatch.operator.condition.PersistentVolumeClaimsExist;
 import io.imagebatch.operator.condition.Precondition;
 import io.imagebatch.operator.condition.RunnerResolver;
+import io.imagebatch.operator.condition.SecretsMissing;
 import io.imagebatch.operator.config.RunnerSettings;
 import io.imagebatch.operator.dependent.Jobs;
 import io.imagebatch.operator.dependent.Labels;
@@ -275,6 +276,7 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
           }
         } else {
           planning(status, suspended, "planning Job " + PlanJob.name(run) + " is running" + note);
+          blockedBySecret(batch, planPods, status);
         }
       }
     } else {
@@ -285,7 +287,11 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
       }
       status.runner(pinned);
       startTime = startTime != null ? startTime : job.getMetadata().getCreationTimestamp();
-      recheck = observeProcessing(batch, run, job, pods(context, run, Labels.PROCESS), status);
+      List<Pod> processPods = pods(context, run, Labels.PROCESS);
+      recheck = observeProcessing(batch, run, job, processPods, status);
+      if (!terminal(status.currentPhase())) {
+        blockedBySecret(batch, processPods, status);
+      }
       if (status.currentPhase() == Phase.Failed && !Jobs.finished(job)) {
         stop(client, job); // beyond the failure budget: no point finishing the other shards
       }
@@ -303,6 +309,19 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
     }
     status.times(startTime, completionTime);
     return finish(client, batch, previous, status.build(), recheck);
+  }
+
+  /**
+   * A pod of the run waiting for a missing Secret (or key) stalls the batch until it starts. No
+   * extra trigger is needed for either edge: the Pod informer (prepareEventSources) maps every
+   * runner pod to its batch by label, and the kubelet's status writes (to waiting, then to running
+   * once the Secret exists) are pod updates that reconcile the batch again. A timed recheck would
+   * only repeat what those events already deliver.
+   */
+  private static void blockedBySecret(
+      ImageBatch batch, List<Pod> pods, ImageBatchStatusAggregator status) {
+    SecretsMissing.check(batch, pods)
+        .ifPresent(unmet -> status.blocked(unmet.reason(), unmet.message()));
   }
 
   /** Folds the processing Job and its pods' summaries into status; returns when to look again. */
@@ -403,6 +422,7 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
         metrics.finished(next);
       }
     }
+    BatchEvents.recordStall(client, batch, previous, next);
     UpdateControl<ImageBatch> control;
     if (Objects.equals(previous, next)) {
       control = UpdateControl.noUpdate();

@@ -67,6 +67,17 @@ public final class ImageBatchStatusAggregator {
     return this;
   }
 
+  /**
+   * The run has started but cannot progress until the user acts (its pods wait for a missing
+   * Secret): the phase stays, Stalled is True with this reason and message, Reconciling is False.
+   */
+  public ImageBatchStatusAggregator blocked(String reason, String message) {
+    this.reason = reason;
+    this.message = message == null ? "" : message;
+    this.stalled = true;
+    return this;
+  }
+
   public ImageBatchStatusAggregator runner(PinnedRunner runner) {
     this.runner = runner;
     return this;
@@ -99,7 +110,7 @@ public final class ImageBatchStatusAggregator {
   public ImageBatchStatus build() {
     boolean succeeded = phase == Phase.Succeeded;
     boolean failed = phase == Phase.Failed;
-    boolean inProgress = phase == Phase.Planning || phase == Phase.Running;
+    boolean inProgress = (phase == Phase.Planning || phase == Phase.Running) && !stalled;
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(READY, succeeded, succeeded ? "Succeeded" : reason));
     conditions.add(condition(RECONCILING, inProgress, reason));

@@ -47,6 +47,31 @@ class ImageBatchStatusAggregatorTest {
   }
 
   @Test
+  void aBlockedRunKeepsItsPhaseAndIsStalledNotReconciling() {
+    ImageBatchStatus blocked =
+        new ImageBatchStatusAggregator(null, 1, T1)
+            .phase(Phase.Planning, "Planning", "planning Job x-plan-g1 is running")
+            .blocked("SecretNotFound", "Secret \"s3\" not found")
+            .build();
+
+    assertThat(blocked.phase()).isEqualTo(Phase.Planning);
+    assertThat(condition(blocked, "Stalled").getStatus()).isEqualTo("True");
+    assertThat(condition(blocked, "Stalled").getReason()).isEqualTo("SecretNotFound");
+    assertThat(condition(blocked, "Stalled").getMessage()).isEqualTo("Secret \"s3\" not found");
+    assertThat(condition(blocked, "Reconciling").getStatus()).isEqualTo("False");
+    assertThat(condition(blocked, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(blocked, "Failed").getStatus()).isEqualTo("False");
+
+    ImageBatchStatus recovered =
+        new ImageBatchStatusAggregator(blocked, 1, T2)
+            .phase(Phase.Planning, "Planning", "planning Job x-plan-g1 is running")
+            .build();
+    assertThat(condition(recovered, "Stalled").getStatus()).isEqualTo("False");
+    assertThat(condition(recovered, "Stalled").getLastTransitionTime()).isEqualTo(T2);
+    assertThat(condition(recovered, "Reconciling").getStatus()).isEqualTo("True");
+  }
+
+  @Test
   void failedIsStalledAndNotReady() {
     ImageBatchStatus failed =
         new ImageBatchStatusAggregator(null, 2, T1)

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +39,9 @@ import java.util.stream.Stream;
  * they end, writes that through the pods/status subresource, and completes pod deletions (a deleted
  * pod on a node waits for its kubelet to confirm; here the simulator does, with grace 0).
  *
- * <p>Set the behavior before creating pods: it is read when a pod starts running.
+ * <p>Set the behavior before creating pods: it is read when a pod starts running. {@link
+ * #holdWaiting} keeps new pods from starting (Pending, containers waiting with a given reason, as
+ * for a missing Secret) until {@link #release}.
  */
 public final class NodeSimulator implements AutoCloseable {
 
@@ -62,9 +65,17 @@ public final class NodeSimulator implements AutoCloseable {
   private final ExecutorService workers;
   private final Set<String> started = ConcurrentHashMap.newKeySet();
   private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+
+  /** Pods kept waiting by {@link #holdWaiting}: uid to name. */
+  private final Map<String, String> held = new ConcurrentHashMap<>();
+
   private final AtomicInteger nextIp = new AtomicInteger(1);
   private volatile PodBehavior behavior = PodBehavior.keepRunning();
   private volatile SharedIndexInformer<Pod> informer;
+  private volatile Waiting hold;
+
+  /** Why a container cannot start, as a kubelet says it in {@code state.waiting}. */
+  public record Waiting(String reason, String message) {}
 
   private NodeSimulator(KubernetesClient client, String namespace, Path scratchRoot) {
     this.client = client;
@@ -93,6 +104,34 @@ public final class NodeSimulator implements AutoCloseable {
   /** Chooses what happens to pods that start from now on. */
   public NodeSimulator behavior(PodBehavior behavior) {
     this.behavior = behavior;
+    return this;
+  }
+
+  /**
+   * Pods bound from now on do not start: they stay Pending with every container waiting with {@code
+   * reason} and {@code message} (e.g. {@code CreateContainerConfigError}, {@code secret "s3-creds"
+   * not found}) until {@link #release}.
+   */
+  public NodeSimulator holdWaiting(String reason, String message) {
+    this.hold = new Waiting(reason, message);
+    return this;
+  }
+
+  /**
+   * Ends {@link #holdWaiting}: the held pods, and pods bound from now on, go Running and their
+   * behavior decides how they end (as when the missing Secret has been created).
+   */
+  public NodeSimulator release() {
+    reconciler.execute(
+        () -> {
+          hold = null;
+          for (String uid : List.copyOf(held.keySet())) {
+            String podName = held.remove(uid);
+            if (podName != null) {
+              reconcileSafely(podName);
+            }
+          }
+        });
     return this;
   }
 
@@ -194,6 +233,7 @@ public final class NodeSimulator implements AutoCloseable {
 
     @Override
     public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+      held.remove(pod.getMetadata().getUid());
       Future<?> work = running.remove(pod.getMetadata().getUid());
       if (work != null) {
         work.cancel(true);
@@ -240,10 +280,21 @@ public final class NodeSimulator implements AutoCloseable {
       bind(podName);
       return;
     }
-    if (!boundTo.equals(nodeName) || isTerminal(pod) || !started.add(uid)) {
+    if (!boundTo.equals(nodeName)
+        || isTerminal(pod)
+        || started.contains(uid)
+        || held.containsKey(uid)) {
       return;
     }
     String ip = "10.244.0." + (nextIp.getAndIncrement() % 250 + 1);
+    Waiting waiting = hold;
+    if (waiting != null) {
+      held.put(uid, podName);
+      writeStatus(
+          podName, uid, p -> PodStatuses.waiting(p, ip, waiting.reason(), waiting.message()));
+      return;
+    }
+    started.add(uid);
     writeStatus(podName, uid, p -> PodStatuses.running(p, ip));
     PodBehavior chosen = behavior;
     running.put(uid, workers.submit(() -> run(podName, uid, chosen)));

@@ -50,6 +50,44 @@ final class PodStatuses {
   }
 
   /**
+   * Scheduled but not started: every container waits with {@code reason} and {@code message}, as a
+   * kubelet reports a container it cannot create (phase Pending, e.g. {@code
+   * CreateContainerConfigError} with {@code secret "s3-creds" not found}).
+   */
+  static PodStatus waiting(Pod pod, String podIp, String reason, String message) {
+    String now = now();
+    List<ContainerStatus> containers =
+        pod.getSpec().getContainers().stream()
+            .map(
+                c ->
+                    base(pod, c)
+                        .withContainerID(null)
+                        .withReady(false)
+                        .withStarted(false)
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason(reason)
+                        .withMessage(message)
+                        .endWaiting()
+                        .endState()
+                        .build())
+            .toList();
+    return new PodStatusBuilder()
+        .withPhase("Pending")
+        .withHostIP(HOST_IP)
+        .withPodIP(podIp)
+        .withPodIPs(new PodIP(podIp))
+        .withStartTime(now)
+        .withConditions(
+            condition("PodScheduled", "True", null),
+            condition("Initialized", "True", null),
+            condition("ContainersReady", "False", "ContainersNotReady"),
+            condition("Ready", "False", "ContainersNotReady"))
+        .withContainerStatuses(containers)
+        .build();
+  }
+
+  /**
    * The first container ends with {@code outcome}; any others end with the same exit code, since
    * the simulator models one container per pod.
    */
