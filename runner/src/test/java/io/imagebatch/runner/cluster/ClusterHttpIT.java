@@ -63,13 +63,22 @@ class ClusterHttpIT {
     for (int i = 0; i < 40; i++) {
       files.put("/cdn/photos/p" + i + ".jpg", jpeg);
     }
-    files.put("/cdn/photos/broken.jpg", TestImages.truncatedJpeg(400, 300));
+    // The first runner issue's bad inputs, served over HTTP: each is one failure, nothing else.
+    files.put("/cdn/bad/truncated.jpg", TestImages.truncatedJpeg(400, 300));
+    files.put("/cdn/bad/empty.jpg", new byte[0]);
+    files.put("/cdn/bad/text.jpg", TestImages.text());
+    files.put("/cdn/bad/random.png", TestImages.randomBytes(2048, 3));
+    files.put("/cdn/bad/bomb.png", TestImages.pngClaiming(100_000, 100_000));
+    files.put("/cdn/bad/huge.jpg", TestImages.jpeg(2000, 1500));
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
     List<String> urls =
         IntStream.range(0, 40)
             .mapToObj(i -> base + "/cdn/photos/p" + i + ".jpg")
             .collect(Collectors.toList());
-    urls.add(base + "/cdn/photos/broken.jpg");
+    files.keySet().stream()
+        .filter(path -> path.startsWith("/cdn/bad/"))
+        .sorted()
+        .forEach(path -> urls.add(base + path));
     urls.add(base + "/cdn/photos/missing.jpg");
     urls.add("http://10.0.0.1/internal.jpg"); // private: refused without a connection
     Path spec =
@@ -82,6 +91,7 @@ class ClusterHttpIT {
               - { name: t, width: 32, formats: [webp] }
             output: { volume: { claimName: out, path: derived/ } }
             execution: { imagesPerShard: 20 }
+            limits: { maxInputBytes: 100Ki }
             """
                 .formatted(JSON.writeValueAsString(urls)));
     Map<String, String> env = new HashMap<>();
@@ -90,7 +100,7 @@ class ClusterHttpIT {
     env.put("TMPDIR", dir.resolve("tmp").toString());
 
     JsonNode plan = run(env, "plan", List.of("plan", "--spec", spec.toString()));
-    assertThat(plan.get("total").asInt()).isEqualTo(43);
+    assertThat(plan.get("total").asInt()).isEqualTo(48);
     assertThat(plan.get("shards").asInt()).isEqualTo(3);
 
     Map<String, String> failures = new HashMap<>();
@@ -110,7 +120,12 @@ class ClusterHttpIT {
     assertThat(failures)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                "127.0.0.1/cdn/photos/broken.jpg", "CorruptInput",
+                "127.0.0.1/cdn/bad/truncated.jpg", "CorruptInput",
+                "127.0.0.1/cdn/bad/empty.jpg", "EmptyInput",
+                "127.0.0.1/cdn/bad/text.jpg", "UnsupportedFormat",
+                "127.0.0.1/cdn/bad/random.png", "UnsupportedFormat",
+                "127.0.0.1/cdn/bad/bomb.png", "InputTooLarge",
+                "127.0.0.1/cdn/bad/huge.jpg", "InputTooManyBytes",
                 "127.0.0.1/cdn/photos/missing.jpg", "ReadFailed",
                 "10.0.0.1/internal.jpg", "SourceRefused"));
     assertThat(dir.resolve("volume/derived/127.0.0.1/cdn/photos/p39-t.webp")).exists();
