@@ -72,6 +72,15 @@ class LocalRunIT {
     assertThat(lines.get("bad/bomb.png").get("message").asText())
         .isEqualTo("10000000000 px > maxInputPixels 100000000 (100000x100000)");
     assertThat(reason(lines, "bad/huge.jpg")).isEqualTo("InputTooManyBytes");
+    assertThat(message(lines, "bad/huge.jpg"))
+        .isEqualTo(Files.size(in.resolve("bad/huge.jpg")) + " bytes > maxInputBytes 102400");
+    assertThat(message(lines, "bad/empty.jpg")).isEqualTo("the source is empty (0 bytes)");
+    assertThat(message(lines, "bad/text.jpg")).isEqualTo("not an image libvips can read");
+    assertThat(message(lines, "bad/random.png")).isEqualTo("not an image libvips can read");
+    // libvips' own text, from libjpeg: its wording varies between builds, its subject does not.
+    assertThat(message(lines, "bad/truncated.jpg"))
+        .startsWith("vips_image_copy_memory: VipsJpeg: ")
+        .containsIgnoringCase("premature end");
     for (String good : List.of("good/a.jpg", "good/b.png")) {
       assertThat(lines.get(good).get("status").asText()).isEqualTo("succeeded");
       assertThat(lines.get(good).get("variants")).hasSize(3);
@@ -315,6 +324,10 @@ class LocalRunIT {
       lines.put(node.get("source").asText(), node);
     }
     return lines;
+  }
+
+  private static String message(Map<String, JsonNode> lines, String source) {
+    return lines.get(source).get("message").asText();
   }
 
   private static String reason(Map<String, JsonNode> lines, String source) {
