@@ -39,6 +39,13 @@ public final class TestImages {
     }
   }
 
+  /** A progressive JPEG: libjpeg holds every coefficient of it in memory while decoding. */
+  public static byte[] progressiveJpeg(int width, int height) {
+    try (VipsImage image = gradient(width, height)) {
+      return image.save(new SaveOptions.Jpeg(90, true, false));
+    }
+  }
+
   public static byte[] png(int width, int height) {
     try (VipsImage image = gradient(width, height)) {
       return image.save(new SaveOptions.Png(1, false));

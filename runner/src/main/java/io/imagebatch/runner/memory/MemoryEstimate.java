@@ -16,9 +16,10 @@ import java.util.Locale;
  * <ul>
  *   <li><b>Decoding.</b>
  *       <ul>
- *         <li>Interlaced sources (progressive JPEG, Adam7 PNG) and loaders that cannot decode
- *             sequentially (WebP, HEIF/AVIF, GIF, SVG, PDF, anything else) need the whole decoded
- *             {@code frame}.
+ *         <li>A progressive JPEG holds all its DCT coefficients, 16 bits each, until the last scan:
+ *             {@code 2 × frame}, plus its rows shrunk on load (as a baseline JPEG's below).
+ *         <li>Adam7-interlaced PNG and loaders that cannot decode sequentially (WebP, HEIF/AVIF,
+ *             GIF, SVG, PDF, anything else) need the whole decoded {@code frame}.
  *         <li>A baseline JPEG is shrunk while it is decoded (shrink-on-load): {@code frame /
  *             shrink²}, where {@code shrink} is the largest power of two ≤ {@code min(width /
  *             targetWidth, height / targetHeight)}, at most 8 (what libjpeg's DCT scaling offers).
@@ -123,7 +124,14 @@ public final class MemoryEstimate {
     String name = loader == null ? "" : loader.toLowerCase(Locale.ROOT);
 
     long decoding;
-    if (interlaced || !sequential(name)) {
+    if (interlaced && name.startsWith("jpegload")) {
+      // libjpeg reads every scan of a progressive JPEG before the first row comes out, keeping
+      // each DCT coefficient as 16 bits: 2 bytes per sample (4:4:4, the worst case), then the
+      // rows come out shrunk on load. MemoryCgroupIT's 75-megapixel one was OOM-killed in 1 GiB
+      // while this counted 1 byte per sample.
+      int shrink = shrinkOnLoad(width, height, targetWidth, targetHeight);
+      decoding = 2 * frame + ceilDiv(width, shrink) * ceilDiv(height, shrink) * sample;
+    } else if (interlaced || !sequential(name)) {
       decoding = frame;
     } else if (name.startsWith("jpegload")) {
       int shrink = shrinkOnLoad(width, height, targetWidth, targetHeight);

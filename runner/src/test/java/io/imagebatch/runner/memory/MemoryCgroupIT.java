@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The proof that the runner lives within a real memory limit: a child JVM in a cgroup v1 memory
  * cgroup of 1 GiB detects that limit itself (no IMAGEBATCH_MEMORY_LIMIT) and processes the public
- * corpus plus a 75-megapixel JPEG into 400/800/1200-wide WebP and AVIF, 4 images at once, without
- * being OOM-killed. Needs root and a writable cgroup v1 memory controller; skips otherwise.
+ * corpus plus a 75-megapixel JPEG, baseline and progressive, into 400/800/1200-wide WebP and AVIF,
+ * 4 images at once, without being OOM-killed. Needs root and a writable cgroup v1 memory
+ * controller; skips otherwise.
  */
 class MemoryCgroupIT {
   private static final long LIMIT = 1L << 30;
@@ -35,11 +36,6 @@ class MemoryCgroupIT {
   private static final String MANIFEST = "out/_imagebatch/test/local/manifest/local.jsonl";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * Failures that have nothing to do with memory, so that this test stays about memory. Grey.jpg is
-   * a 1-band b-w JPEG without a profile: ImageProcessor passes import_profile=srgb, which libvips
-   * cannot apply to one band (a runner bug, reported; remove the entry once fixed).
-   */
   @TempDir Path dir;
 
   private Path cgroup;
@@ -66,6 +62,9 @@ class MemoryCgroupIT {
       Files.copy(image, in.resolve(image.getFileName()));
     }
     TestImages.write(in.resolve("huge/75-megapixels.jpg"), TestImages.jpeg(10000, 7500));
+    // Progressive: no shrink-on-load streaming, every coefficient held while decoding.
+    TestImages.write(
+        in.resolve("huge/75-megapixels-progressive.jpg"), TestImages.progressiveJpeg(10000, 7500));
     Path yaml =
         BatchYaml.write(
             dir,
@@ -102,8 +101,9 @@ class MemoryCgroupIT {
       }
     }
     assertThat(failures).as("failed images").isEmpty();
-    assertThat(Files.readAllLines(dir.resolve(MANIFEST))).hasSize(corpus.size() + 1);
+    assertThat(Files.readAllLines(dir.resolve(MANIFEST))).hasSize(corpus.size() + 2);
     assertThat(dir.resolve("out/huge/75-megapixels-l.avif")).exists();
+    assertThat(dir.resolve("out/huge/75-megapixels-progressive-l.avif")).exists();
   }
 
   /** A fresh memory cgroup of 1 GiB under this process's own, or a skip saying why not. */
@@ -144,6 +144,9 @@ class MemoryCgroupIT {
     command.add("echo $$ > \"$0\" && exec \"$@\"");
     command.add(cgroup.resolve("cgroup.procs").toString());
     command.add(java);
+    // The JVM settings of Dockerfile.runner's launcher: this is the pod, minus the container.
+    command.add("-XX:+UseSerialGC");
+    command.add("-XX:MaxRAMPercentage=25");
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
@@ -154,6 +157,7 @@ class MemoryCgroupIT {
     command.add("4");
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().remove(MemoryLimit.ENV);
+    builder.environment().put("MALLOC_ARENA_MAX", "2"); // as Dockerfile.runner sets it
     builder.environment().put("IMAGEBATCH_LOG_FORMAT", "text");
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     return builder.start();
