@@ -41,29 +41,12 @@ public final class VipsLibrary {
     if (requested.isPresent()) {
       Path file = Path.of(requested.get());
       if (!Files.isReadable(file)) {
-        throw new VipsException(
-            "load",
-            "libvips library "
-                + file
-                + " (from "
-                + PROPERTY
-                + " / "
-                + ENVIRONMENT
-                + ") does not exist or is not readable");
+        throw overrideRefused(file, "does not exist or is not readable");
       }
       try {
         return new Loaded(SymbolLookup.libraryLookup(file, Arena.global()), file.toString());
       } catch (IllegalArgumentException e) {
-        throw new VipsException(
-            "load",
-            "libvips library "
-                + file
-                + " (from "
-                + PROPERTY
-                + " / "
-                + ENVIRONMENT
-                + ") is not a loadable shared library: "
-                + e.getMessage());
+        throw overrideRefused(file, "is not a loadable shared library: " + e.getMessage());
       }
     }
     IllegalArgumentException last = null;
@@ -82,6 +65,12 @@ public final class VipsLibrary {
             + ENVIRONMENT
             + " to the library file. Cause: "
             + (last == null ? "" : last.getMessage()));
+  }
+
+  private static VipsException overrideRefused(Path file, String why) {
+    return new VipsException(
+        "load",
+        "libvips library " + file + " (from " + PROPERTY + " / " + ENVIRONMENT + ") " + why);
   }
 
   record Loaded(SymbolLookup lookup, String name) {}

@@ -34,19 +34,7 @@ final class PodStatuses {
                         .endState()
                         .build())
             .toList();
-    return new PodStatusBuilder()
-        .withPhase("Running")
-        .withHostIP(HOST_IP)
-        .withPodIP(podIp)
-        .withPodIPs(new PodIP(podIp))
-        .withStartTime(now)
-        .withConditions(
-            condition("PodScheduled", "True", null),
-            condition("Initialized", "True", null),
-            condition("ContainersReady", "True", null),
-            condition("Ready", "True", null))
-        .withContainerStatuses(containers)
-        .build();
+    return started("Running", podIp, now, true, containers);
   }
 
   /**
@@ -72,8 +60,16 @@ final class PodStatuses {
                         .endState()
                         .build())
             .toList();
+    return started("Pending", podIp, now, false, containers);
+  }
+
+  /** A pod on the node, scheduled and initialised, its containers ready or not. */
+  private static PodStatus started(
+      String phase, String podIp, String now, boolean ready, List<ContainerStatus> containers) {
+    String status = ready ? "True" : "False";
+    String reason = ready ? null : "ContainersNotReady";
     return new PodStatusBuilder()
-        .withPhase("Pending")
+        .withPhase(phase)
         .withHostIP(HOST_IP)
         .withPodIP(podIp)
         .withPodIPs(new PodIP(podIp))
@@ -81,8 +77,8 @@ final class PodStatuses {
         .withConditions(
             condition("PodScheduled", "True", null),
             condition("Initialized", "True", null),
-            condition("ContainersReady", "False", "ContainersNotReady"),
-            condition("Ready", "False", "ContainersNotReady"))
+            condition("ContainersReady", status, reason),
+            condition("Ready", status, reason))
         .withContainerStatuses(containers)
         .build();
   }
