@@ -28,32 +28,46 @@ find_jdk() { # prints a JAVA_HOME with java and javac >= 25
   done
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "no JDK >= $IMAGEBATCH_JAVA_FEATURE found; trying apt-get install openjdk-25-jdk-headless"
-    apt-get update -qq >/dev/null 2>&1 || true
-    if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-25-jdk-headless >/dev/null 2>&1; then
+    if apt_install openjdk-25-jdk-headless; then
       find_jdk; return $?
     fi
   fi
-  say "imagebatch needs a JDK >= $IMAGEBATCH_JAVA_FEATURE (for the FFM API); none was found."
-  say "Install one (e.g. Temurin 25 from adoptium.net, or: sudo apt-get install openjdk-25-jdk-headless) and set JAVA_HOME."
+  say "needs a JDK >= $IMAGEBATCH_JAVA_FEATURE (for the FFM API); none was found."
+  say "Install one (e.g. Temurin 25 from adoptium.net, or as root: apt-get install openjdk-25-jdk-headless) and set JAVA_HOME."
   return 1
 }
 
 have_libvips() {
   [ -n "${IMAGEBATCH_VIPS_LIBRARY:-}" ] && return 0
-  ldconfig -p 2>/dev/null | grep -q 'libvips\.so\.42' && return 0
-  ls /usr/lib/*/libvips.so.42 /usr/lib/libvips.so.42 /usr/local/lib/libvips.so.42 >/dev/null 2>&1
+  # ldconfig is in /sbin, which is not on a normal user's PATH on Debian.
+  local ldconfig f
+  ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+  "$ldconfig" -p 2>/dev/null | grep -q 'libvips\.so\.42' && return 0
+  for f in /usr/lib/*/libvips.so.42 /usr/lib/libvips.so.42 /usr/local/lib/libvips.so.42; do
+    [ -e "$f" ] && return 0
+  done
+  return 1
+}
+
+# apt-get install PACKAGE... quietly; on failure its output is shown, not lost.
+apt_install() {
+  local log status=0
+  log=$(mktemp)
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "$@"; } \
+    >"$log" 2>&1 || status=$?
+  [ "$status" = 0 ] || { say "apt-get install $* failed:"; tail -n 20 "$log" >&2; }
+  rm -f "$log"
+  return "$status"
 }
 
 ensure_libvips() {
   have_libvips && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "libvips is missing; installing it: apt-get install libvips42"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips42 >/dev/null
-    have_libvips && return 0
+    apt_install libvips42 && have_libvips && return 0
   fi
-  say "imagebatch needs libvips (8.12 or later). Install it with:"
-  say "  sudo apt-get install libvips42"
+  say "needs libvips (8.12 or later). Install it as root:"
+  say "  apt-get install libvips42      (or: sudo apt-get install libvips42)"
   say "or point IMAGEBATCH_VIPS_LIBRARY at a libvips library file."
   return 1
 }
@@ -64,7 +78,11 @@ build_runner_if_stale() {
   if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root/api" "$root/vips" "$root/runner" \
       -path '*/target' -prune -o -type f -newer "$jar" -print -quit)" ]; then
     say "building the runner (first run, or sources changed)..."
-    (cd "$root" && ./mvnw -q -B -pl runner -am install -DskipTests -DskipITs) >&2
+    if ! (cd "$root" && ./mvnw -q -B -pl runner -am install -DskipTests -DskipITs) >&2; then
+      say "building the runner failed (above). If Maven or a dependency could not be downloaded,"
+      say "check the network, a proxy (MAVEN_OPTS, ~/.m2/settings.xml) or the proxy's CA certificate."
+      exit 1
+    fi
     train_aot_cache "$root"
   fi
 }
