@@ -239,6 +239,7 @@ class ImageBatchLifecycleIT {
           .isEqualTo("TooManyFailedImages");
       assertThat(Batches.condition(failed, "Failed").orElseThrow().getMessage())
           .contains("maxFailedImages");
+      assertFailedEvent(client, ns.name(), failed);
     }
   }
 
@@ -264,6 +265,7 @@ class ImageBatchLifecycleIT {
       assertThat(Batches.condition(failed, "Failed").orElseThrow().getReason())
           .isEqualTo("InvalidConfiguration");
       assertThat(Batches.condition(failed, "Failed").orElseThrow().getMessage()).contains("code 3");
+      assertFailedEvent(client, ns.name(), failed);
       List<Pod> indexOne =
           Batches.pods(client, ns.name(), Labels.PROCESS).stream()
               .filter(
@@ -628,6 +630,33 @@ class ImageBatchLifecycleIT {
       assertThat(Batches.isTrue(done, "Stalled")).isFalse();
       assertThat(done.getStatus().images().succeeded()).isEqualTo(400);
     }
+  }
+
+  /**
+   * The batch has exactly one Warning event with reason Failed, about this batch, carrying the
+   * Failed condition's message.
+   */
+  private static void assertFailedEvent(KubernetesClient client, String namespace, ImageBatch b) {
+    String message = Batches.condition(b, "Failed").orElseThrow().getMessage();
+    await()
+        .atMost(LIMIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client.v1().events().inNamespace(namespace).list().getItems().stream()
+                            .filter(e -> "Failed".equals(e.getReason()))
+                            .toList())
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getInvolvedObject().getKind()).isEqualTo("ImageBatch");
+                          assertThat(e.getInvolvedObject().getName())
+                              .isEqualTo(b.getMetadata().getName());
+                          assertThat(e.getInvolvedObject().getUid())
+                              .isEqualTo(b.getMetadata().getUid());
+                          assertThat(e.getMessage()).isEqualTo(message);
+                        }));
   }
 
   private static List<String> warnings(KubernetesClient client, String namespace) {
