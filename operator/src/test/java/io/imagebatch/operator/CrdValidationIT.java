@@ -75,6 +75,21 @@ class CrdValidationIT {
             "spec.variants[0].width",
             "16384"),
         Arguments.of(
+            "width zero",
+            SOURCE + "\nvariants: [ { name: a, width: 0, formats: [webp] } ]\n" + OUTPUT,
+            "spec.variants[0].width",
+            "spec.variants[0].width in body should be greater than or equal to 1"),
+        Arguments.of(
+            "height zero",
+            SOURCE + "\nvariants: [ { name: a, height: 0, formats: [webp] } ]\n" + OUTPUT,
+            "spec.variants[0].height",
+            "spec.variants[0].height in body should be greater than or equal to 1"),
+        Arguments.of(
+            "height too large",
+            SOURCE + "\nvariants: [ { name: a, height: 16385, formats: [webp] } ]\n" + OUTPUT,
+            "spec.variants[0].height",
+            "spec.variants[0].height in body should be less than or equal to 16384"),
+        Arguments.of(
             "no width or height",
             SOURCE + "\nvariants: [ { name: a, formats: [webp] } ]\n" + OUTPUT,
             "spec.variants[0]",
@@ -91,6 +106,21 @@ class CrdValidationIT {
             SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nencoding: { webp: { quality: 101 } }",
             "spec.encoding.webp.quality",
             "100"),
+        Arguments.of(
+            "webp quality zero",
+            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nencoding: { webp: { quality: 0 } }",
+            "spec.encoding.webp.quality",
+            "spec.encoding.webp.quality in body should be greater than or equal to 1"),
+        Arguments.of(
+            "jpeg quality zero",
+            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nencoding: { jpeg: { quality: 0 } }",
+            "spec.encoding.jpeg.quality",
+            "spec.encoding.jpeg.quality in body should be greater than or equal to 1"),
+        Arguments.of(
+            "avif quality zero",
+            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nencoding: { avif: { quality: 0 } }",
+            "spec.encoding.avif.quality",
+            "spec.encoding.avif.quality in body should be greater than or equal to 1"),
         Arguments.of(
             "effort out of range",
             SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nencoding: { avif: { effort: 10 } }",
@@ -266,6 +296,12 @@ class CrdValidationIT {
                   .contains("The formats written for this variant");
               assertThat(plane.kubectl("explain", "ib.spec.execution.maxFailedImages").orThrow())
                   .contains("percentage");
+              assertThat(plane.kubectl("explain", "ib.spec").orThrow())
+                  .contains("What to process: the source images");
+              assertThat(plane.kubectl("explain", "ib.status.conditions.type").orThrow())
+                  .contains("The condition's type, e.g. Ready.");
+              assertThat(plane.kubectl("explain", "ir.spec.defaults.resources.limits").orThrow())
+                  .contains("Maximum compute resources");
             });
   }
 

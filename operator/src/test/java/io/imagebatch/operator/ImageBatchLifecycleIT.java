@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -239,6 +240,7 @@ class ImageBatchLifecycleIT {
           .isEqualTo("TooManyFailedImages");
       assertThat(Batches.condition(failed, "Failed").orElseThrow().getMessage())
           .contains("maxFailedImages");
+      assertFailedEvent(client, ns.name(), failed);
     }
   }
 
@@ -264,6 +266,7 @@ class ImageBatchLifecycleIT {
       assertThat(Batches.condition(failed, "Failed").orElseThrow().getReason())
           .isEqualTo("InvalidConfiguration");
       assertThat(Batches.condition(failed, "Failed").orElseThrow().getMessage()).contains("code 3");
+      assertFailedEvent(client, ns.name(), failed);
       List<Pod> indexOne =
           Batches.pods(client, ns.name(), Labels.PROCESS).stream()
               .filter(
@@ -432,6 +435,93 @@ class ImageBatchLifecycleIT {
       assertThat(Batches.get(client, ns.name(), "pause").getStatus().observedGeneration())
           .isEqualTo(3);
     }
+  }
+
+  @Test
+  void aSteadyRunningBatchCausesNoWrites(
+      KubernetesClient client, TestNamespace ns, NodeSimulator node) {
+    // The plan finishes; the shards run and never end.
+    node.behavior(
+        pod ->
+            Labels.PLAN.equals(component(pod))
+                ? java.util.Optional.of(Batches.plan(400, 2, "steady"))
+                : java.util.Optional.empty());
+    try (var operator = InProcessOperator.start(client, ns.name())) {
+      Batches.create(client, ns.name(), Batches.yaml("steady", 200, ""));
+      await()
+          .atMost(LIMIT)
+          .until(
+              () -> {
+                ImageBatch batch = Batches.get(client, ns.name(), "steady");
+                return batch.getStatus() != null
+                    && batch.getStatus().phase() == Phase.Running
+                    && batch.getStatus().shards() != null
+                    && Integer.valueOf(2).equals(batch.getStatus().shards().active());
+              });
+      // Steady: nothing (operator, job controller, simulated kubelet) writes for 2 s in a row. An
+      // operator that writes on every reconciliation never gets here: its writes are events that
+      // reconcile again.
+      AtomicReference<Map<String, String>> seen = new AtomicReference<>(Map.of());
+      await("no resourceVersion of the batch, its ConfigMap or Jobs changes for 2 s")
+          .atMost(LIMIT)
+          .during(Duration.ofSeconds(2))
+          .until(
+              () -> {
+                Map<String, String> now = versions(client, ns.name(), "steady");
+                return now.equals(seen.getAndSet(now));
+              });
+      Map<String, String> before = seen.get();
+      assertThat(before).containsOnlyKeys("batch", "configMap", "planJob", "processJob");
+
+      // Reconciliations happen (a touch of the finished plan Job triggers one) and write nothing:
+      // the other objects keep their resourceVersions, the plan Job keeps the touched one.
+      double reconciliations = reconciliations(operator);
+      String touched =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(ns.name())
+              .withName("steady-plan-g1")
+              .patch(
+                  PatchContext.of(PatchType.JSON_MERGE),
+                  "{\"metadata\":{\"annotations\":{\"test.imagebatch.io/touch\":\"1\"}}}")
+              .getMetadata()
+              .getResourceVersion();
+      Map<String, String> expected = new java.util.TreeMap<>(before);
+      expected.put("planJob", touched);
+      await().atMost(LIMIT).until(() -> reconciliations(operator) > reconciliations);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .during(Duration.ofSeconds(3))
+          .untilAsserted(
+              () -> assertThat(versions(client, ns.name(), "steady")).isEqualTo(expected));
+      assertThat(Batches.get(client, ns.name(), "steady").getStatus().phase())
+          .isEqualTo(Phase.Running);
+    }
+  }
+
+  /** The resourceVersions of a batch and everything the operator made for generation 1. */
+  private static Map<String, String> versions(
+      KubernetesClient client, String namespace, String name) {
+    Map<String, String> versions = new java.util.TreeMap<>();
+    versions.put("batch", Batches.get(client, namespace, name).getMetadata().getResourceVersion());
+    versions.put(
+        "configMap",
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(name + "-spec")
+            .get()
+            .getMetadata()
+            .getResourceVersion());
+    versions.put(
+        "planJob",
+        processJob(client, namespace, name + "-plan-g1").getMetadata().getResourceVersion());
+    versions.put(
+        "processJob",
+        processJob(client, namespace, name + "-g1").getMetadata().getResourceVersion());
+    return versions;
   }
 
   @Test
@@ -628,6 +718,33 @@ class ImageBatchLifecycleIT {
       assertThat(Batches.isTrue(done, "Stalled")).isFalse();
       assertThat(done.getStatus().images().succeeded()).isEqualTo(400);
     }
+  }
+
+  /**
+   * The batch has exactly one Warning event with reason Failed, about this batch, carrying the
+   * Failed condition's message.
+   */
+  private static void assertFailedEvent(KubernetesClient client, String namespace, ImageBatch b) {
+    String message = Batches.condition(b, "Failed").orElseThrow().getMessage();
+    await()
+        .atMost(LIMIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client.v1().events().inNamespace(namespace).list().getItems().stream()
+                            .filter(e -> "Failed".equals(e.getReason()))
+                            .toList())
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getInvolvedObject().getKind()).isEqualTo("ImageBatch");
+                          assertThat(e.getInvolvedObject().getName())
+                              .isEqualTo(b.getMetadata().getName());
+                          assertThat(e.getInvolvedObject().getUid())
+                              .isEqualTo(b.getMetadata().getUid());
+                          assertThat(e.getMessage()).isEqualTo(message);
+                        }));
   }
 
   private static List<String> warnings(KubernetesClient client, String namespace) {

@@ -101,7 +101,9 @@ class PackagedOperatorIT {
       String metrics = get(http, port, "/q/metrics").body();
       assertThat(metrics)
           .contains("imagebatch_reconciliations_total")
-          .contains("imagebatch_batches{phase=\"Planning\"}");
+          .contains("imagebatch_batches{phase=\"Planning\"}")
+          .contains("imagebatch_images_total{result=\"processed\"}")
+          .contains("imagebatch_images_total{result=\"failed\"}");
       assertThat(get(http, port, "/q/health/live").statusCode()).isEqualTo(200);
       assertThat(plane.kubectl("get", "lease", "-A").orThrow()).contains("imagebatch-operator");
     } finally {

@@ -2,6 +2,7 @@ package io.imagebatch.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -23,6 +24,8 @@ import java.util.Map;
         "must be a non-negative integer or a whole percentage from 0% to 100%, such as \"1%\"",
     fieldPath = ".maxFailedImages",
     reason = "FieldValueInvalid")
+@SchemaCustomizer(value = Describe.class, input = SchemaDescriptions.RESOURCES)
+@SchemaCustomizer(value = Describe.class, input = SchemaDescriptions.TOLERATIONS)
 public record ExecutionSpec(
     @JsonPropertyDescription("Runner pods at once.") @Default("4") @Min(1) @Max(1000)
         Integer parallelism,

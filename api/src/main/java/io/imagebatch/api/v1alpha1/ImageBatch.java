@@ -1,7 +1,9 @@
 package io.imagebatch.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -33,8 +35,24 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = Type.STRING,
     getDescription = "The runner image this run uses.")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@SchemaCustomizer(value = Describe.class, input = SchemaDescriptions.IMAGE_BATCH)
 public class ImageBatch extends CustomResource<ImageBatchSpec, ImageBatchStatus>
     implements Namespaced {
   public static final String GROUP = "imagebatch.io";
   public static final String VERSION = "v1alpha1";
+
+  /** Described here because {@code CustomResource}'s own field has no description. */
+  @Override
+  @JsonPropertyDescription(
+      "What to process: the source images, the variants they become, where the variants are written, and how the Jobs run.")
+  public ImageBatchSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "What the operator reports back: phase, counts, the first failures and conditions. Written by the operator only.")
+  public ImageBatchStatus getStatus() {
+    return super.getStatus();
+  }
 }

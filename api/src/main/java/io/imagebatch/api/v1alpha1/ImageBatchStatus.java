@@ -2,11 +2,13 @@ package io.imagebatch.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
 /** What the operator reports back; written by the operator only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = Describe.class, input = SchemaDescriptions.CONDITIONS)
 public record ImageBatchStatus(
     @JsonPropertyDescription("The metadata.generation this status describes.")
         Long observedGeneration,

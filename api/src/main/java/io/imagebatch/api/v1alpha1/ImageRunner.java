@@ -1,7 +1,9 @@
 package io.imagebatch.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -39,5 +41,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.candidate.verification.phase",
     type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@SchemaCustomizer(value = Describe.class, input = SchemaDescriptions.IMAGE_RUNNER)
 public class ImageRunner extends CustomResource<ImageRunnerSpec, ImageRunnerStatus>
-    implements Namespaced {}
+    implements Namespaced {
+  /** Described here because {@code CustomResource}'s own field has no description. */
+  @Override
+  @JsonPropertyDescription(
+      "The images of the blue and green slots, which one is active, default resources and the promotion rule. Owned by Git.")
+  public ImageRunnerSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "The operator's decisions: the live slot, the candidate being verified, promotion history and conditions.")
+  public ImageRunnerStatus getStatus() {
+    return super.getStatus();
+  }
+}

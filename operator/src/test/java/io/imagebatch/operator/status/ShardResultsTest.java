@@ -61,4 +61,42 @@ class ShardResultsTest {
     assertThat(results.reported()).isZero();
     assertThat(results.unreadable()).isEqualTo(1);
   }
+
+  /** A shard summary with {@code count} failures named s{shard}-f{n}.jpg. */
+  private static String shardWithFailures(int index, int count) {
+    StringBuilder failures = new StringBuilder();
+    for (int n = 0; n < count; n++) {
+      failures
+          .append(n == 0 ? "" : ",")
+          .append(
+              "{\"source\":\"s%d-f%d.jpg\",\"reason\":\"CorruptInput\",\"message\":\"m\"}"
+                  .formatted(index, n));
+    }
+    return ("{\"kind\":\"shard\",\"shard\":%d,\"images\":{\"total\":%d,\"succeeded\":0,"
+            + "\"failed\":%d,\"skipped\":0},\"variants\":{\"written\":0,\"bytesIn\":0,"
+            + "\"bytesOut\":0},\"failures\":[%s],\"failuresTruncated\":false}")
+        .formatted(index, count, count, failures);
+  }
+
+  @Test
+  void keepsOnlyTheFirstTwentyFailuresInShardOrder() {
+    // 3 shards of 8 failures: 24 in all. Listed out of order; the fold goes by index.
+    ShardResults results =
+        ShardResults.fold(
+            List.of(
+                pod(2, "Succeeded", "2026-01-01T00:00:00Z", shardWithFailures(2, 8)),
+                pod(0, "Succeeded", "2026-01-01T00:00:00Z", shardWithFailures(0, 8)),
+                pod(1, "Succeeded", "2026-01-01T00:00:00Z", shardWithFailures(1, 8))));
+
+    assertThat(results.failed()).isEqualTo(24);
+    assertThat(ShardResults.MAX_FAILURES).isEqualTo(20);
+    List<String> expected = new java.util.ArrayList<>();
+    for (int shard = 0; shard < 3; shard++) {
+      for (int n = 0; n < 8 && expected.size() < 20; n++) {
+        expected.add("s%d-f%d.jpg".formatted(shard, n));
+      }
+    }
+    assertThat(expected).hasSize(20).endsWith("s2-f3.jpg");
+    assertThat(results.failures()).extracting(f -> f.source()).containsExactlyElementsOf(expected);
+  }
 }
