@@ -3,6 +3,7 @@ package io.imagebatch.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.e2e.controlplane.ControlPlane;
@@ -106,26 +107,8 @@ class LeaderElectionIT {
   }
 
   private static void awaitPlanJob(KubernetesClient client, TestNamespace ns, String batch) {
-    await()
-        .atMost(Duration.ofMinutes(1))
-        .until(
-            () ->
-                client.batch().v1().jobs().inNamespace(ns.name()).withName(batch + "-plan-g1").get()
-                    != null);
-    assertThat(
-            client
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(ns.name())
-                .withName(batch + "-plan-g1")
-                .get()
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getImage())
+    Job plan = PackagedOperator.awaitPlanJob(client, ns.name(), batch);
+    assertThat(plan.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo(RUNNER_IMAGE);
   }
 }

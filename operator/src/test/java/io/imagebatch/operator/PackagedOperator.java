@@ -1,5 +1,9 @@
 package io.imagebatch.operator;
 
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.e2e.controlplane.ControlPlane;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -9,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -113,5 +118,12 @@ final class PackagedOperator implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** The batch's first planning Job, once an operator has created it. */
+  static Job awaitPlanJob(KubernetesClient client, String namespace, String batch) {
+    var job = client.batch().v1().jobs().inNamespace(namespace).withName(batch + "-plan-g1");
+    await().atMost(Duration.ofMinutes(1)).until(() -> job.get() != null);
+    return job.get();
   }
 }

@@ -3,6 +3,7 @@ package io.imagebatch.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.e2e.controlplane.ControlPlane;
 import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
@@ -34,44 +35,10 @@ class PackagedOperatorIT {
           .until(() -> operator.get("/q/health/ready").statusCode() == 200);
 
       Batches.create(client, ns.name(), Batches.yaml("packaged", 200, ""));
-      await()
-          .atMost(Duration.ofMinutes(1))
-          .until(
-              () ->
-                  client
-                          .batch()
-                          .v1()
-                          .jobs()
-                          .inNamespace(ns.name())
-                          .withName("packaged-plan-g1")
-                          .get()
-                      != null);
-      assertThat(
-              client
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(ns.name())
-                  .withName("packaged-plan-g1")
-                  .get()
-                  .getSpec()
-                  .getTemplate()
-                  .getSpec()
-                  .getContainers()
-                  .get(0)
-                  .getImage())
+      Job plan = PackagedOperator.awaitPlanJob(client, ns.name(), "packaged");
+      assertThat(plan.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
           .isEqualTo("registry.example.com/runner:smoke");
-      assertThat(
-              client
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(ns.name())
-                  .withName("packaged-plan-g1")
-                  .get()
-                  .getMetadata()
-                  .getLabels())
-          .containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);
+      assertThat(plan.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);
 
       String metrics = operator.get("/q/metrics").body();
       assertThat(metrics)
