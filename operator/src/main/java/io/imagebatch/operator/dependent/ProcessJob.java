@@ -3,10 +3,10 @@ package io.imagebatch.operator.dependent;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.imagebatch.api.contract.PlanSummary;
 import io.imagebatch.api.v1alpha1.ExecutionSpec;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
-import io.imagebatch.operator.status.TerminationMessages.Plan;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,7 +26,7 @@ public final class ProcessJob {
   }
 
   public static Job desired(
-      Run run, Plan plan, PinnedRunner runner, ResourceRequirements resources) {
+      Run run, PlanSummary plan, PinnedRunner runner, ResourceRequirements resources) {
     ImageBatch batch = run.batch();
     ExecutionSpec execution = Jobs.execution(batch);
     Map<String, String> labels = Labels.of(run, Labels.PROCESS);

@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.imagebatch.api.contract.FailureBudget;
+import io.imagebatch.api.contract.PlanSummary;
+import io.imagebatch.api.contract.TerminationMessage;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.ImageCounts;
@@ -33,8 +36,6 @@ import io.imagebatch.operator.metrics.BatchMetrics;
 import io.imagebatch.operator.status.ImageBatchStatusAggregator;
 import io.imagebatch.operator.status.ShardResults;
 import io.imagebatch.operator.status.TerminationMessages;
-import io.imagebatch.operator.status.TerminationMessages.Plan;
-import io.imagebatch.operator.validation.FailureBudget;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -235,10 +236,10 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
               planPods.stream()
                   .filter(p -> "Succeeded".equals(phaseOf(p)))
                   .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
-          Optional<Plan> parsed =
+          Optional<PlanSummary> parsed =
               succeeded
                   .flatMap(p -> TerminationMessages.of(p, RunnerPodTemplate.CONTAINER))
-                  .flatMap(TerminationMessages::plan);
+                  .flatMap(TerminationMessage::plan);
           if (parsed.isPresent() && (parsed.get().shards() <= 0 || parsed.get().total() <= 0)) {
             status
                 .counts(
@@ -249,7 +250,7 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
                 .manifest(parsed.get().manifest())
                 .phase(Phase.Succeeded, "Succeeded", "the source has no images to process");
           } else if (parsed.isPresent()) {
-            Plan p = parsed.get();
+            PlanSummary p = parsed.get();
             Jobs.create(client, ProcessJob.desired(run, p, pinned, resources));
             status
                 .counts(
@@ -368,7 +369,16 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
       status.phase(Phase.Failed, reason, detail);
       return null;
     }
-    long allowed = FailureBudget.allowed(batch.getSpec().execution().maxFailedImages(), total);
+    FailureBudget budget;
+    try {
+      budget = FailureBudget.parse(batch.getSpec().execution().maxFailedImages());
+    } catch (IllegalArgumentException e) {
+      // Stored before the CRD's rule existed: the API server no longer accepts such a value.
+      status.phase(
+          Phase.Failed, "InvalidConfiguration", "spec.execution.maxFailedImages " + e.getMessage());
+      return null;
+    }
+    long allowed = budget.allowed(total);
     if (results.failed() > allowed) {
       status.phase(
           Phase.Failed,
