@@ -289,6 +289,27 @@ class CrdValidationIT {
         .contains("queueName: \"\"");
   }
 
+  /**
+   * No field of the spec sets a runner pod's environment: an author cannot widen the SSRF guard.
+   */
+  @Test
+  void aBatchCannotSetTheRunnersEnvironment(TestNamespace ns, ControlPlane plane) {
+    KubectlResult result =
+        apply(
+            plane,
+            ns,
+            "ImageBatch",
+            "env",
+            SOURCE
+                + "\n"
+                + VARIANTS
+                + "\n"
+                + OUTPUT
+                + "\nexecution: { env: [ { name: IMAGEBATCH_HTTP_ALLOW_HOSTS, value: 10.0.0.0/8 } ] }");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr()).contains("unknown field \"spec.execution.env\"");
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"2.5%", "0.1%", "100.0%", "0%"})
   void aDecimalPercentageIsAccepted(String percent, TestNamespace ns, ControlPlane plane) {
@@ -330,6 +351,15 @@ class CrdValidationIT {
                           .replaceAll("\\s+", " "))
                   .contains(FailureBudget.FORMAT)
                   .contains("decimals allowed (\"0.1%\"), rounded down to whole images");
+              assertThat(
+                      plane.kubectl("explain", "ib.spec.runner").orThrow().replaceAll("\\s+", " "))
+                  .contains("absent means \"default\"")
+                  .contains(
+                      "When the ImageRunner \"default\" does not exist, the operator's default"
+                          + " image is used")
+                  .contains(
+                      "Any other ImageRunner named here that does not exist stalls the batch"
+                          + " (Stalled, reason ImageRunnerNotFound) until it is created.");
               assertThat(plane.kubectl("explain", "ib.spec").orThrow())
                   .contains("What to process: the source images");
               assertThat(plane.kubectl("explain", "ib.status.conditions.type").orThrow())
