@@ -81,6 +81,12 @@ public final class ImageProcessor {
       return run(source, started);
     } catch (ImageFailure failure) {
       return ImageResult.failed(source.key(), source.size(), failure, millisSince(started));
+    } catch (StorageException outage) {
+      throw outage;
+    } catch (RuntimeException unexpected) {
+      // A bug or an input no check foresaw: this source's failure, never the end of the run.
+      return ImageResult.failed(
+          source.key(), source.size(), ImageFailure.unexpected(unexpected), millisSince(started));
     }
   }
 
@@ -365,13 +371,30 @@ public final class ImageProcessor {
     for (List<Recipe> variant : recipes) {
       List<Pending> pending = new ArrayList<>();
       for (Recipe recipe : variant) {
-        String path = paths.render(source.key(), recipe.variant().name(), recipe.format());
+        String path = outputPath(source.key(), recipe);
         String fingerprint = recipe.fingerprint(source.sha256());
         pending.add(new Pending(recipe, path, fingerprint, current(path, fingerprint)));
       }
       work.add(pending);
     }
     return work;
+  }
+
+  /**
+   * Refuses a source whose outputs would land outside the output root, before it is fetched: a key
+   * or URL with {@code ..} segments, also when they were percent-encoded.
+   */
+  public void refuseEscapingKey(String key) throws ImageFailure {
+    Recipe first = recipes.getFirst().getFirst();
+    outputPath(key, first);
+  }
+
+  private String outputPath(String key, Recipe recipe) throws ImageFailure {
+    try {
+      return paths.render(key, recipe.variant().name(), recipe.format());
+    } catch (PathTemplate.EscapesRootException e) {
+      throw new ImageFailure(FailureReason.SourceRefused, e.getMessage(), e);
+    }
   }
 
   private boolean current(String path, String fingerprint) throws ImageFailure {

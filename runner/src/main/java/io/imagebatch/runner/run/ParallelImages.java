@@ -81,19 +81,28 @@ public final class ParallelImages implements AutoCloseable {
     long started = System.nanoTime();
     SourceFile file;
     try {
+      processor.refuseEscapingKey(ref.key());
       file = fetcher.fetch(ref, processor.maxInputBytes());
     } catch (ImageFailure failure) {
-      return ImageResult.failed(
-          ref.key(),
-          ref.size() < 0 ? null : ref.size(),
-          failure,
-          (System.nanoTime() - started) / 1_000_000);
+      return failed(ref, failure, started);
+    } catch (StorageException outage) {
+      throw outage;
+    } catch (RuntimeException unexpected) {
+      return failed(ref, ImageFailure.unexpected(unexpected), started);
     }
     try {
       return processor.process(file);
     } finally {
       fetcher.release(file);
     }
+  }
+
+  private static ImageResult failed(SourceRef ref, ImageFailure failure, long started) {
+    return ImageResult.failed(
+        ref.key(),
+        ref.size() < 0 ? null : ref.size(),
+        failure,
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   private void rethrowFatal() {
