@@ -47,8 +47,36 @@ final class Operation implements AutoCloseable {
     }
   }
 
+  private static final int VIPS_OPERATION_BLOCKED = 32;
+
   Vips vips() {
     return vips;
+  }
+
+  /**
+   * Refuses an operation libvips has blocked, e.g. an untrusted loader under {@code
+   * vips_block_untrusted_set}, before it touches any input. Without this, the build fails with
+   * "operation is blocked" in the process-wide error buffer, which another image may take.
+   */
+  Operation requireNotBlocked() {
+    int flags = NativeCall.invoke(() -> (int) vips.c.vipsOperationGetFlags.invokeExact(operation));
+    if ((flags & VIPS_OPERATION_BLOCKED) != 0) {
+      throw new BlockedLoaderException(nickname());
+    }
+    return this;
+  }
+
+  /** The operation's libvips nickname, e.g. {@code magickload} for VipsForeignLoadMagickFile. */
+  private String nickname() {
+    MemorySegment cName = arena.allocateFrom(name);
+    long type = NativeCall.invoke(() -> (long) vips.c.gTypeFromName.invokeExact(cName));
+    if (type == 0) {
+      return name;
+    }
+    String nickname =
+        Strings.read(
+            NativeCall.invoke(() -> (MemorySegment) vips.c.vipsNicknameFind.invokeExact(type)));
+    return nickname.isEmpty() ? name : nickname;
   }
 
   /** Whether this libvips version has the argument, e.g. {@code keep} (8.15+) or {@code strip}. */

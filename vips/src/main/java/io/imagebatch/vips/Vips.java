@@ -30,6 +30,7 @@ public final class Vips {
   private final String version;
   private final Set<Saver> savers;
   private final AtomicInteger counter = new AtomicInteger();
+  private final boolean untrustedLoadersAllowed;
   // Whether AVIF saves ask the encoder to tune for SSIM; cleared by the AVIF probe when the
   // encoder this build picks refuses it.
   private volatile boolean avifTuneSsim = true;
@@ -55,6 +56,12 @@ public final class Vips {
             c.vipsConcurrencySet.invokeExact(options.concurrency());
           });
     }
+    boolean block = !options.allowUntrustedLoaders();
+    NativeCall.run(
+        () -> {
+          c.vipsBlockUntrustedSet.invokeExact(block ? 1 : 0);
+        });
+    this.untrustedLoadersAllowed = !block;
     if (options.leakCheck()) {
       NativeCall.run(
           () -> {
@@ -76,12 +83,14 @@ public final class Vips {
           instance = vips;
           LOG.log(
               System.Logger.Level.INFO,
-              "libvips {0} loaded from {1}; savers {2}; concurrency {3}; operation cache {4}",
+              "libvips {0} loaded from {1}; savers {2}; concurrency {3}; operation cache {4};"
+                  + " untrusted loaders {5}",
               vips.version,
               vips.libraryName,
               vips.savers,
               vips.concurrency(),
-              options.operationCacheMax() == 0 ? "off" : options.operationCacheMax());
+              options.operationCacheMax() == 0 ? "off" : options.operationCacheMax(),
+              vips.untrustedLoadersAllowed ? "ALLOWED" : "blocked");
         }
       }
     }
@@ -114,6 +123,11 @@ public final class Vips {
 
   void avifTuneSsim(boolean on) {
     avifTuneSsim = on;
+  }
+
+  /** Whether loaders libvips marks untrusted may read images (off unless asked for at init). */
+  public boolean untrustedLoadersAllowed() {
+    return untrustedLoadersAllowed;
   }
 
   public int concurrency() {

@@ -37,6 +37,7 @@ public final class VipsImage implements AutoCloseable {
     Vips vips = Vips.get();
     String loader = loaderFor(vips, file);
     try (Operation load = Operation.create(vips, loader)) {
+      load.requireNotBlocked();
       load.set("filename", file.toString()).set("access", "sequential");
       setFailOn(load, failOn);
       return load.build().image("out");
@@ -49,6 +50,7 @@ public final class VipsImage implements AutoCloseable {
     String loader = loaderFor(vips, data);
     try (Blob blob = Blob.copyOf(vips, data);
         Operation load = Operation.create(vips, loader)) {
+      load.requireNotBlocked();
       load.set("buffer", blob).set("access", "sequential");
       setFailOn(load, failOn);
       return load.build().image("out");

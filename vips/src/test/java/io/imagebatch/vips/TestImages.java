@@ -108,6 +108,26 @@ public final class TestImages {
     return bytes;
   }
 
+  /**
+   * A 24-bit BMP, written by hand: libvips has no BMP loader of its own, only ImageMagick's
+   * (magickload, untrusted) reads it.
+   */
+  public static byte[] bmp(int width, int height) {
+    int rowBytes = (width * 3 + 3) / 4 * 4;
+    int pixels = rowBytes * height;
+    java.nio.ByteBuffer bmp =
+        java.nio.ByteBuffer.allocate(54 + pixels).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    bmp.put((byte) 'B').put((byte) 'M').putInt(54 + pixels).putInt(0).putInt(54);
+    bmp.putInt(40).putInt(width).putInt(height).putShort((short) 1).putShort((short) 24);
+    bmp.putInt(0).putInt(pixels).putInt(2835).putInt(2835).putInt(0).putInt(0);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < rowBytes; x++) {
+        bmp.put((byte) (x < width * 3 ? 200 : 0));
+      }
+    }
+    return bmp.array();
+  }
+
   public static byte[] text() {
     return "this is not an image\n".getBytes(StandardCharsets.US_ASCII);
   }

@@ -14,6 +14,7 @@ import io.imagebatch.runner.output.StorageException;
 import io.imagebatch.runner.pipeline.ImageResult.VariantResult;
 import io.imagebatch.runner.pipeline.ImageResult.VariantStatus;
 import io.imagebatch.runner.run.StartupClock;
+import io.imagebatch.vips.BlockedLoaderException;
 import io.imagebatch.vips.FailOn;
 import io.imagebatch.vips.ImageHeader;
 import io.imagebatch.vips.ThumbnailOptions;
@@ -180,6 +181,9 @@ public final class ImageProcessor {
     ImageHeader header;
     try (VipsImage image = VipsImage.open(source.file(), failOn)) {
       header = image.header();
+    } catch (BlockedLoaderException e) {
+      throw new ImageFailure(
+          FailureReason.UnsupportedFormat, e.loader() + " loader blocked for untrusted input", e);
     } catch (VipsException e) {
       boolean unknown = e instanceof UnknownFormatException;
       throw new ImageFailure(
