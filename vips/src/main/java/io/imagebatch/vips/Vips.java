@@ -24,6 +24,7 @@ public final class Vips {
   private static final int G_LOG_LEVEL_MESSAGE = 1 << 5;
   private static final int G_LOG_LEVEL_INFO = 1 << 6;
   private static volatile Vips instance;
+  private static volatile java.util.function.Consumer<String> warningListener;
 
   final Native c;
   private final String libraryName;
@@ -219,6 +220,17 @@ public final class Vips {
     };
   }
 
+  /**
+   * Empties libvips' process-wide error buffer, so that the next failure's text is only what the
+   * calls after this one wrote.
+   */
+  public void clearErrors() {
+    NativeCall.run(
+        () -> {
+          c.vipsErrorClear.invokeExact();
+        });
+  }
+
   /** Builds the exception for a failed call from libvips' error buffer, and clears the buffer. */
   VipsException error(String operation) {
     return new VipsException(operation, takeErrorText());
@@ -262,10 +274,7 @@ public final class Vips {
       }
     }
     // A failed probe leaves text in the error buffer; it must not leak into a later error.
-    NativeCall.run(
-        () -> {
-          c.vipsErrorClear.invokeExact();
-        });
+    clearErrors();
     return Set.copyOf(found);
   }
 
@@ -316,6 +325,20 @@ public final class Vips {
         (level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) != 0
             ? System.Logger.Level.WARNING
             : System.Logger.Level.DEBUG;
-    LOG.log(javaLevel, "libvips: {0}", Strings.read(message));
+    String text = Strings.read(message);
+    java.util.function.Consumer<String> listener = warningListener;
+    if (listener != null && javaLevel == System.Logger.Level.WARNING) {
+      listener.accept(text);
+    }
+    LOG.log(javaLevel, "libvips: {0}", text);
+  }
+
+  /**
+   * Also hands every libvips warning to {@code listener} (null: none), whatever thread emits it.
+   * Warnings come from libvips' worker threads, so they can be tied to an image only while that
+   * image is the only one in libvips.
+   */
+  public static void warningListener(java.util.function.Consumer<String> listener) {
+    warningListener = listener;
   }
 }

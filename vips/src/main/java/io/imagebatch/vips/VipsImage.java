@@ -197,6 +197,19 @@ public final class VipsImage implements AutoCloseable {
     }
   }
 
+  /**
+   * Encodes with any libvips buffer saver and its arguments, e.g. {@code
+   * saveBuffer("tiffsave_buffer", Map.of("tile", true))}: for formats the batch API does not write
+   * (test inputs).
+   */
+  public byte[] saveBuffer(String saverOperation, Map<String, Object> arguments) {
+    try (Operation op = Operation.create(vips, saverOperation)) {
+      op.set("in", this);
+      arguments.forEach(op::set);
+      return op.build().bytes("buffer");
+    }
+  }
+
   /** The mean of all pixels in all bands; decodes the whole image. */
   public double average() {
     try (Operation op = Operation.create(vips, "avg")) {

@@ -49,6 +49,7 @@ public final class ImageProcessor {
   private final String exportProfile;
   private final boolean stripMetadata;
   private final MemoryBudget memory;
+  private final LibvipsErrors libvipsErrors = new LibvipsErrors();
 
   public ImageProcessor(ImageBatchSpec spec, OutputStore store) {
     this(spec, store, MemoryBudget.detect());
@@ -79,7 +80,7 @@ public final class ImageProcessor {
     StartupClock.mark("firstImage");
     long started = System.nanoTime();
     try {
-      return run(source, started);
+      return libvipsErrors.run(() -> run(source, started));
     } catch (ImageFailure failure) {
       return ImageResult.failed(source.key(), source.size(), failure, millisSince(started));
     } catch (StorageException outage) {
