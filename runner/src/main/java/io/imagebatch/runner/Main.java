@@ -7,6 +7,8 @@ import io.imagebatch.runner.config.FieldError;
 import io.imagebatch.runner.config.InvalidSpecException;
 import io.imagebatch.runner.config.LoadedBatch;
 import io.imagebatch.runner.config.SpecValidator;
+import io.imagebatch.runner.isolation.Journal;
+import io.imagebatch.runner.isolation.Supervisor;
 import io.imagebatch.runner.local.LocalRun;
 import io.imagebatch.runner.log.Log;
 import io.imagebatch.runner.output.StorageException;
@@ -19,8 +21,10 @@ import io.imagebatch.vips.VipsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /** The runner's command line. Every outcome maps to an {@link ExitCode}. */
 public final class Main {
@@ -49,9 +53,20 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException, InterruptedException {
     StartupClock.mark("main");
-    System.exit(run(args, System.out, System.err, System.getenv()).code());
+    Map<String, String> env = System.getenv();
+    if (Journal.fromEnvironment(env).isPresent()) {
+      Supervisor.exitWithSupervisor();
+    } else if (args.length > 0) {
+      String tmp = env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir"));
+      Optional<Supervisor> supervisor =
+          Supervisor.forThisProcess(args[0], env, Files.createDirectories(Path.of(tmp)));
+      if (supervisor.isPresent()) {
+        System.exit(supervisor.get().run());
+      }
+    }
+    System.exit(run(args, System.out, System.err, env).code());
   }
 
   static ExitCode run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {

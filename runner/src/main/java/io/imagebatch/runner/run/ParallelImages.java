@@ -25,6 +25,7 @@ public final class ParallelImages implements AutoCloseable {
   private final Semaphore slots;
   private final SourceFetcher fetcher;
   private final ImageProcessor processor;
+  private final Consumer<SourceRef> onStart;
   private final Consumer<ImageResult> onResult;
   private final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
 
@@ -33,6 +34,19 @@ public final class ParallelImages implements AutoCloseable {
       SourceFetcher fetcher,
       ImageProcessor processor,
       Consumer<ImageResult> onResult) {
+    this(concurrency, fetcher, processor, ref -> {}, onResult);
+  }
+
+  /**
+   * @param onStart told of each source before any work on it, on its worker thread
+   */
+  public ParallelImages(
+      int concurrency,
+      SourceFetcher fetcher,
+      ImageProcessor processor,
+      Consumer<SourceRef> onStart,
+      Consumer<ImageResult> onResult) {
+    this.onStart = onStart;
     this.workers = Executors.newFixedThreadPool(concurrency, Vips.get().threadFactory("image"));
     this.slots = new Semaphore(concurrency * 3);
     this.fetcher = fetcher;
@@ -48,6 +62,7 @@ public final class ParallelImages implements AutoCloseable {
         () -> {
           try {
             if (fatal.get() == null) {
+              onStart.accept(ref);
               onResult.accept(process(ref));
             }
           } catch (RuntimeException e) {
