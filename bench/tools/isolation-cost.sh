@@ -48,8 +48,9 @@ root = int(sys.argv[1]); peak = 0
 def tree(pid):
     out = [pid]
     try:
-        for child in open(f"/proc/{pid}/task/{pid}/children").read().split():
-            out += tree(int(child))
+        for task in os.listdir(f"/proc/{pid}/task"):
+            for child in open(f"/proc/{pid}/task/{task}/children").read().split():
+                out += tree(int(child))
     except OSError:
         pass
     return out

@@ -329,14 +329,15 @@ public final class Vips {
     java.util.function.Consumer<String> listener = warningListener;
     if (listener != null && javaLevel == System.Logger.Level.WARNING) {
       listener.accept(text);
+    } else {
+      LOG.log(javaLevel, "libvips: {0}", text);
     }
-    LOG.log(javaLevel, "libvips: {0}", text);
   }
 
   /**
-   * Also hands every libvips warning to {@code listener} (null: none), whatever thread emits it.
-   * Warnings come from libvips' worker threads, so they can be tied to an image only while that
-   * image is the only one in libvips.
+   * Hands every libvips warning to {@code listener} instead of the log (null: the log again), on
+   * whatever thread emits it: the caller's for header work, libvips' own workers while pixels are
+   * computed.
    */
   public static void warningListener(java.util.function.Consumer<String> listener) {
     warningListener = listener;

@@ -29,8 +29,6 @@ public final class Journal {
   /** The supervisor's JVM start, ms since the epoch: where start-up is measured from. */
   public static final String SUPERVISOR_STARTED = "supervisor-started-ms";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Path dir;
 
   public Journal(Path dir) {
@@ -152,9 +150,14 @@ public final class Journal {
     }
   }
 
+  /** Made on first use: the supervisor needs JSON only after a crash. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+
   static String line(Object value) {
     try {
-      return JSON.writeValueAsString(value);
+      return Json.MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -162,7 +165,7 @@ public final class Journal {
 
   private static <T> T read(String line, Class<T> type) {
     try {
-      return JSON.readValue(line, type);
+      return Json.MAPPER.readValue(line, type);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreadable journal line: " + line, e);
     }

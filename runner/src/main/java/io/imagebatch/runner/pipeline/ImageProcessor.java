@@ -78,6 +78,16 @@ public final class ImageProcessor {
   /** Processes one source; per-image problems become a failed result, storage outages throw. */
   public ImageResult process(SourceFile source) {
     StartupClock.mark("firstImage");
+    LibvipsWarnings.begin();
+    LibvipsWarnings.Sources.set(source.key());
+    try {
+      return attempt(source).withWarnings(LibvipsWarnings.end());
+    } finally {
+      LibvipsWarnings.Sources.clear();
+    }
+  }
+
+  private ImageResult attempt(SourceFile source) {
     long started = System.nanoTime();
     try {
       return libvipsErrors.run(() -> run(source, started));

@@ -43,9 +43,8 @@ final class LibvipsErrors {
   private static ImageResult alone(Attempt attempt) throws ImageFailure {
     List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
     Vips.get().clearErrors();
-    Vips.warningListener(warnings::add);
     try {
-      return attempt.run();
+      return LibvipsWarnings.capturingAll(warnings, attempt::run);
     } catch (ImageFailure failure) {
       if (warnings.isEmpty() || !failure.getMessage().contains(VipsException.NO_TEXT)) {
         throw failure;
@@ -54,8 +53,6 @@ final class LibvipsErrors {
           failure.reason(),
           failure.getMessage().replace(VipsException.NO_TEXT, String.join("; ", warnings)),
           failure.getCause());
-    } finally {
-      Vips.warningListener(null);
     }
   }
 

@@ -6,6 +6,7 @@ import io.imagebatch.runner.local.RunStats;
 import io.imagebatch.runner.manifest.ManifestWriter;
 import io.imagebatch.runner.pipeline.ImageProcessor;
 import io.imagebatch.runner.pipeline.ImageResult;
+import io.imagebatch.runner.pipeline.LibvipsWarnings;
 import io.imagebatch.runner.progress.Progress;
 import io.imagebatch.runner.source.SourceRef;
 import java.io.IOException;
@@ -58,6 +59,7 @@ public final class ImagesRun {
     long[] total = {0};
     Path manifestFile = journal.map(Journal::manifest).orElse(scratch.resolve("manifest.jsonl"));
     ImageProcessor processor = new ImageProcessor(batch.spec(), storage.output());
+    LibvipsWarnings.install();
     try (ManifestWriter manifest = new ManifestWriter(manifestFile, journal.isPresent());
         Progress progress = new Progress(stats, terminal, System.err, Duration.ofSeconds(5))) {
       ResultSink sink = new ResultSink(manifest, stats, progress);
@@ -89,6 +91,7 @@ public final class ImagesRun {
         images.finish();
       }
     }
+    LibvipsWarnings.logCounts();
     storage.output().writeFile(manifestPath, manifestFile, "application/x-ndjson");
     return new Outcome(total[0], stats);
   }
