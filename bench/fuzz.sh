@@ -29,7 +29,7 @@ ensure_libvips
 
 sharp_lib() {
   if ! cmp -s "$bench/package-lock.json" "$bench/node_modules/.bench-installed-lock" 2>/dev/null; then
-    (cd "$bench" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$bench" && npm ci --no-audit --no-fund --loglevel=error) >&2
     cp "$bench/package-lock.json" "$bench/node_modules/.bench-installed-lock"
   fi
   ls "$bench"/node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.* | head -n 1
