@@ -8,7 +8,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,12 +28,9 @@ public final class Vips {
   final Native c;
   private final String libraryName;
   private final String version;
-  private final Set<Saver> savers;
+  private final SaverCapabilities capabilities;
   private final AtomicInteger counter = new AtomicInteger();
   private final boolean untrustedLoadersAllowed;
-  // Whether AVIF saves ask the encoder to tune for SSIM; cleared by the AVIF probe when the
-  // encoder this build picks refuses it.
-  private volatile boolean avifTuneSsim = true;
 
   private Vips(VipsLibrary.Loaded library, VipsOptions options) {
     this.c = new Native(library.lookup());
@@ -70,7 +66,7 @@ public final class Vips {
           });
     }
     this.version = versionPart(0) + "." + versionPart(1) + "." + versionPart(2);
-    this.savers = probeSavers();
+    this.capabilities = SaverCapabilities.probe(this);
   }
 
   /** Initialises libvips with these options; later calls return the same instance. */
@@ -88,7 +84,7 @@ public final class Vips {
                   + " untrusted loaders {5}",
               vips.version,
               vips.libraryName,
-              vips.savers,
+              vips.capabilities.formats(),
               vips.concurrency(),
               options.operationCacheMax() == 0 ? "off" : options.operationCacheMax(),
               vips.untrustedLoadersAllowed ? "ALLOWED" : "blocked");
@@ -115,15 +111,12 @@ public final class Vips {
 
   /** The output formats this libvips build can write. */
   public Set<Saver> savers() {
-    return savers;
+    return capabilities.formats();
   }
 
-  boolean avifTuneSsim() {
-    return avifTuneSsim;
-  }
-
-  void avifTuneSsim(boolean on) {
-    avifTuneSsim = on;
+  /** What the savers of this build can do, probed once at start-up. */
+  public SaverCapabilities capabilities() {
+    return capabilities;
   }
 
   /** Whether loaders libvips marks untrusted may read images (off unless asked for at init). */
@@ -264,18 +257,6 @@ public final class Vips {
 
   private int versionPart(int flag) {
     return NativeCall.invoke(() -> (int) c.vipsVersion.invokeExact(flag));
-  }
-
-  private Set<Saver> probeSavers() {
-    Set<Saver> found = EnumSet.noneOf(Saver.class);
-    for (Saver saver : Saver.values()) {
-      if (saver.probe(this)) {
-        found.add(saver);
-      }
-    }
-    // A failed probe leaves text in the error buffer; it must not leak into a later error.
-    clearErrors();
-    return Set.copyOf(found);
   }
 
   boolean hasOperation(String nickname) {

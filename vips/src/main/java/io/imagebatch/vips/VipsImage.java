@@ -190,9 +190,13 @@ public final class VipsImage implements AutoCloseable {
 
   /** Encodes with the given saver; the whole result is returned. */
   public byte[] save(SaveOptions options) {
+    return save(options, vips.capabilities());
+  }
+
+  byte[] save(SaveOptions options, SaverCapabilities capabilities) {
     try (Operation op = Operation.create(vips, options.saver().operation())) {
       op.set("in", this);
-      options.applyTo(op);
+      options.applyTo(op, capabilities);
       return op.build().bytes("buffer");
     }
   }

@@ -28,6 +28,10 @@ class VipsImageTest {
     Vips vips = Vips.get();
     assertThat(vips.version()).matches("8\\.\\d+\\.\\d+");
     assertThat(vips.savers()).contains(Saver.JPEG, Saver.PNG, Saver.WEBP);
+    assertThat(vips.capabilities().formats()).isEqualTo(vips.savers());
+    assertThat(vips.capabilities().avifTuneSsim())
+        .as("an encoder that can write AVIF here takes tune, or the build has no tune to pass")
+        .isEqualTo(vips.savers().contains(Saver.AVIF));
   }
 
   @Test
