@@ -58,7 +58,8 @@ public final class ImagesRun {
     suspects.forEach(ref -> finished.add(ref.key()));
     long[] total = {0};
     Path manifestFile = journal.map(Journal::manifest).orElse(scratch.resolve("manifest.jsonl"));
-    ImageProcessor processor = new ImageProcessor(batch.spec(), storage.output());
+    ImageProcessor processor =
+        new ImageProcessor(batch.spec(), storage.output(), StartupClock.EVENTS);
     LibvipsWarnings.install();
     try (ManifestWriter manifest = new ManifestWriter(manifestFile, journal.isPresent());
         Progress progress = new Progress(stats, terminal, System.err, Duration.ofSeconds(5))) {

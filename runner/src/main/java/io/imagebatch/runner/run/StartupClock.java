@@ -10,6 +10,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * start-up shows where the time went.
  */
 public final class StartupClock {
+  /** The pipeline's moments that end start-up steps. */
+  public static final io.imagebatch.runner.pipeline.ImageEvents EVENTS =
+      new io.imagebatch.runner.pipeline.ImageEvents() {
+        @Override
+        public void imageStarted() {
+          mark("firstImage");
+        }
+
+        @Override
+        public void decoded() {
+          mark("firstDecode");
+        }
+
+        @Override
+        public void variantWritten() {
+          StartupClock.variantWritten();
+        }
+      };
+
   private static final AtomicBoolean REPORTED = new AtomicBoolean();
   private static final ConcurrentHashMap<String, Long> MARKS = new ConcurrentHashMap<>();
 
