@@ -3,8 +3,8 @@ package io.imagebatch.runner.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imagebatch.api.contract.ExitCode;
 import io.imagebatch.runner.BatchYaml;
-import io.imagebatch.runner.ExitCode;
 import io.imagebatch.runner.MainAccess;
 import io.imagebatch.runner.Manifests;
 import io.imagebatch.vips.FuzzCorpus;

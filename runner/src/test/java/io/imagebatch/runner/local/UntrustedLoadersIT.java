@@ -2,8 +2,8 @@ package io.imagebatch.runner.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imagebatch.api.contract.ExitCode;
 import io.imagebatch.runner.BatchYaml;
-import io.imagebatch.runner.ExitCode;
 import io.imagebatch.runner.MainAccess;
 import io.imagebatch.runner.Manifests;
 import io.imagebatch.runner.cluster.ChildRunner;
