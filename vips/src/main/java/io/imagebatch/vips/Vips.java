@@ -25,7 +25,7 @@ public final class Vips {
   private static volatile Vips instance;
   private static volatile java.util.function.Consumer<String> warningListener;
 
-  final Native c;
+  final Checked c;
   private final String libraryName;
   private final String version;
   private final SaverCapabilities capabilities;
@@ -33,37 +33,19 @@ public final class Vips {
   private final boolean untrustedLoadersAllowed;
 
   private Vips(VipsLibrary.Loaded library, VipsOptions options) {
-    this.c = new Native(library.lookup());
+    this.c = new Checked(new Native(library.lookup()));
     this.libraryName = library.name();
-    try (Arena arena = Arena.ofConfined()) {
-      int rc =
-          NativeCall.invoke(() -> (int) c.vipsInit.invokeExact(arena.allocateFrom("imagebatch")));
-      if (rc != 0) {
-        throw error("vips_init");
-      }
-    }
+    c.init("imagebatch");
     installLogHandler();
-    NativeCall.run(
-        () -> {
-          c.vipsCacheSetMax.invokeExact(options.operationCacheMax());
-        });
+    c.cacheSetMax(options.operationCacheMax());
     if (options.concurrency() > 0) {
-      NativeCall.run(
-          () -> {
-            c.vipsConcurrencySet.invokeExact(options.concurrency());
-          });
+      c.concurrencySet(options.concurrency());
     }
     boolean block = !options.allowUntrustedLoaders();
-    NativeCall.run(
-        () -> {
-          c.vipsBlockUntrustedSet.invokeExact(block ? 1 : 0);
-        });
+    c.blockUntrustedSet(block);
     this.untrustedLoadersAllowed = !block;
     if (options.leakCheck()) {
-      NativeCall.run(
-          () -> {
-            c.vipsLeakSet.invokeExact(1);
-          });
+      c.leakSet(true);
     }
     this.version = versionPart(0) + "." + versionPart(1) + "." + versionPart(2);
     this.capabilities = SaverCapabilities.probe(this);
@@ -125,29 +107,26 @@ public final class Vips {
   }
 
   public int concurrency() {
-    return NativeCall.invoke(() -> (int) c.vipsConcurrencyGet.invokeExact());
+    return c.concurrencyGet();
   }
 
   public void setConcurrency(int threads) {
-    NativeCall.run(
-        () -> {
-          c.vipsConcurrencySet.invokeExact(threads);
-        });
+    c.concurrencySet(threads);
   }
 
   /** The most memory libvips has tracked at once (pixel buffers), in bytes. */
   public long memoryHighWater() {
-    return NativeCall.invoke(() -> (long) c.vipsTrackedGetMemHighwater.invokeExact());
+    return c.trackedGetMemHighwater();
   }
 
   /** Memory libvips tracks now (pixel buffers), in bytes. */
   public long trackedMemory() {
-    return NativeCall.invoke(() -> (long) c.vipsTrackedGetMem.invokeExact());
+    return c.trackedGetMem();
   }
 
   /** Files libvips has open now. */
   public int openFiles() {
-    return NativeCall.invoke(() -> (int) c.vipsTrackedGetFiles.invokeExact());
+    return c.trackedGetFiles();
   }
 
   /** Live libvips objects (images, operations, sources): a leak shows here first. */
@@ -168,10 +147,7 @@ public final class Vips {
                               MemorySegment.class)),
                   FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS),
                   arena);
-      NativeCall.invoke(
-          () ->
-              (MemorySegment)
-                  c.vipsObjectMap.invokeExact(callback, MemorySegment.NULL, MemorySegment.NULL));
+      c.objectMap(callback);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }
@@ -189,10 +165,7 @@ public final class Vips {
    * #threadFactory(String)} do it themselves.
    */
   public void threadShutdown() {
-    NativeCall.run(
-        () -> {
-          c.vipsThreadShutdown.invokeExact();
-        });
+    c.threadShutdown();
   }
 
   /** Threads that release libvips' per-thread state when they end. */
@@ -218,57 +191,15 @@ public final class Vips {
    * calls after this one wrote.
    */
   public void clearErrors() {
-    NativeCall.run(
-        () -> {
-          c.vipsErrorClear.invokeExact();
-        });
-  }
-
-  /** Builds the exception for a failed call from libvips' error buffer, and clears the buffer. */
-  VipsException error(String operation) {
-    return new VipsException(operation, takeErrorText());
-  }
-
-  /**
-   * Takes and clears libvips' error text. vips_error_buffer_copy copies and clears under libvips'
-   * own lock, so nothing piles up; but the buffer is process-wide, so when two threads fail at once
-   * one of them may take both texts. Callers classify failures by where they happen, never by text.
-   */
-  String takeErrorText() {
-    MemorySegment copy =
-        NativeCall.invoke(() -> (MemorySegment) c.vipsErrorBufferCopy.invokeExact());
-    String text = Strings.read(copy);
-    if (!copy.equals(MemorySegment.NULL)) {
-      NativeCall.run(
-          () -> {
-            c.gFree.invokeExact(copy);
-          });
-    }
-    return text;
-  }
-
-  /** Throws the libvips error if {@code pointer} is NULL. */
-  MemorySegment check(MemorySegment pointer, String operation) {
-    if (pointer.equals(MemorySegment.NULL)) {
-      throw error(operation);
-    }
-    return pointer;
+    c.errorClear();
   }
 
   private int versionPart(int flag) {
-    return NativeCall.invoke(() -> (int) c.vipsVersion.invokeExact(flag));
+    return c.version(flag);
   }
 
   boolean hasOperation(String nickname) {
-    try (Arena arena = Arena.ofConfined()) {
-      long type =
-          NativeCall.invoke(
-              () ->
-                  (long)
-                      c.vipsTypeFind.invokeExact(
-                          arena.allocateFrom("VipsOperation"), arena.allocateFrom(nickname)));
-      return type != 0;
-    }
+    return c.typeFind("VipsOperation", nickname) != 0;
   }
 
   private void installLogHandler() {
@@ -291,8 +222,7 @@ public final class Vips {
       int levels =
           G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO;
       MemorySegment domain = Arena.global().allocateFrom("VIPS");
-      NativeCall.invoke(
-          () -> (int) c.gLogSetHandler.invokeExact(domain, levels, handler, MemorySegment.NULL));
+      c.logSetHandler(domain, levels, handler);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }
