@@ -81,23 +81,8 @@ class ClusterHttpIT {
         .forEach(path -> urls.add(base + path));
     urls.add(base + "/cdn/photos/missing.jpg");
     urls.add("http://10.0.0.1/internal.jpg"); // private: refused without a connection
-    Path spec =
-        BatchYaml.write(
-            dir,
-            """
-            source:
-              http: { urls: %s }
-            variants:
-              - { name: t, width: 32, formats: [webp] }
-            output: { volume: { claimName: out, path: derived/ } }
-            execution: { imagesPerShard: 20 }
-            limits: { maxInputBytes: 100Ki }
-            """
-                .formatted(JSON.writeValueAsString(urls)));
-    Map<String, String> env = new HashMap<>();
-    env.put("IMAGEBATCH_OUTPUT_ROOT", dir.resolve("volume").toString());
-    env.put("IMAGEBATCH_HTTP_ALLOW_HOSTS", "127.0.0.1");
-    env.put("TMPDIR", dir.resolve("tmp").toString());
+    Path spec = spec(urls, "execution: { imagesPerShard: 20 }\nlimits: { maxInputBytes: 100Ki }\n");
+    Map<String, String> env = env();
 
     JsonNode plan = run(env, "plan", List.of("plan", "--spec", spec.toString()));
     assertThat(plan.get("total").asInt()).isEqualTo(48);
@@ -145,21 +130,8 @@ class ClusterHttpIT {
             base + "/cdn/a/%2E%2E/%2E%2E/%2e%2E/K.jpg", // upper and mixed case
             base + "/cdn/bad url.jpg", // not a URL at all
             base + "/cdn/ok.jpg");
-    Path spec =
-        BatchYaml.write(
-            dir,
-            """
-            source:
-              http: { urls: %s }
-            variants:
-              - { name: t, width: 32, formats: [webp] }
-            output: { volume: { claimName: out, path: derived/ } }
-            """
-                .formatted(JSON.writeValueAsString(urls)));
-    Map<String, String> env = new HashMap<>();
-    env.put("IMAGEBATCH_OUTPUT_ROOT", dir.resolve("volume").toString());
-    env.put("IMAGEBATCH_HTTP_ALLOW_HOSTS", "127.0.0.1");
-    env.put("TMPDIR", dir.resolve("tmp").toString());
+    Path spec = spec(urls, "");
+    Map<String, String> env = env();
     run(env, "plan", List.of("plan", "--spec", spec.toString()));
 
     JsonNode message =
@@ -190,6 +162,30 @@ class ClusterHttpIT {
       assertThat(written.filter(Files::isRegularFile).map(Path::toString))
           .noneMatch(p -> p.endsWith("/k-t.webp") || p.endsWith("/K-t.webp"));
     }
+  }
+
+  /** A batch over {@code urls} with one small webp variant, output on the volume. */
+  private Path spec(List<String> urls, String more) throws IOException {
+    return BatchYaml.write(
+        dir,
+        """
+        source:
+          http: { urls: %s }
+        variants:
+          - { name: t, width: 32, formats: [webp] }
+        output: { volume: { claimName: out, path: derived/ } }
+        """
+                .formatted(JSON.writeValueAsString(urls))
+            + more);
+  }
+
+  /** The pod's environment: the output volume, the allow-listed local server, a scratch dir. */
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("IMAGEBATCH_OUTPUT_ROOT", dir.resolve("volume").toString());
+    env.put("IMAGEBATCH_HTTP_ALLOW_HOSTS", "127.0.0.1");
+    env.put("TMPDIR", dir.resolve("tmp").toString());
+    return env;
   }
 
   private static java.util.stream.Stream<Path> filesUnder(Path path) {

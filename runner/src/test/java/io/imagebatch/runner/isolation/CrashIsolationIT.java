@@ -97,8 +97,10 @@ class CrashIsolationIT {
     assertThat(exit).as(Files.readString(log)).isZero();
     List<JsonNode> lines = Manifests.local(dir.resolve("volumes/source"));
     assertEveryoneAccountedForOnce(lines);
+    // A source in flight beside a crashing one may have been written before the crash; retried,
+    // it is then current: skipped, not written again.
     assertThat(Files.readString(log))
-        .contains("14 images, 11 succeeded, 3 failed, 0 skipped (up to date)");
+        .containsPattern("14 images, (\\d+) succeeded, 3 failed, (\\d+) skipped \\(up to date\\)");
     assertThat(dir.resolve("volumes/source/out/poison-once-t.webp")).exists();
     assertThat(dir.resolve("volumes/source/out/good-09-t.webp")).exists();
   }
@@ -132,8 +134,10 @@ class CrashIsolationIT {
 
     assertThat(exit).as(Files.readString(log)).isZero();
     JsonNode message = JSON.readTree(dir.resolve("termination-0").toFile());
-    assertThat(message.get("images").toString())
-        .isEqualTo("{\"total\":14,\"succeeded\":11,\"failed\":3,\"skipped\":0}");
+    JsonNode images = message.get("images");
+    assertThat(images.get("total").asInt()).isEqualTo(14);
+    assertThat(images.get("failed").asInt()).isEqualTo(3);
+    assertThat(images.get("succeeded").asInt() + images.get("skipped").asInt()).isEqualTo(11);
     Map<String, String> failures = new TreeMap<>();
     for (JsonNode failure : message.get("failures")) {
       failures.put(
@@ -161,9 +165,9 @@ class CrashIsolationIT {
     Map<String, String> outcomes =
         lines.stream().collect(Collectors.toMap(l -> l.get("source").asText(), Manifests::outcome));
     POISON.forEach((source, outcome) -> assertThat(outcomes).containsEntry(source, outcome));
-    assertThat(outcomes).containsEntry("poison-once.jpg", "succeeded");
-    assertThat(outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("good-")))
-        .allSatisfy(e -> assertThat(e.getValue()).as(e.getKey()).isEqualTo("succeeded"));
+    assertThat(outcomes.entrySet().stream().filter(e -> !POISON.containsKey(e.getKey())))
+        .hasSize(GOOD + 1)
+        .allSatisfy(e -> assertThat(e.getValue()).as(e.getKey()).isIn("succeeded", "skipped"));
   }
 
   private int run(List<String> args, Map<String, String> extraEnv, Path log)
