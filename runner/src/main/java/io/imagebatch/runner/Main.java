@@ -186,7 +186,8 @@ public final class Main {
       int vipsThreads,
       boolean allowUntrustedLoaders) {
     /** The cluster operator's setting on the runner pods; never the batch author's. */
-    static final String ALLOW_UNTRUSTED_LOADERS = "IMAGEBATCH_ALLOW_UNTRUSTED_LOADERS";
+    static final String ALLOW_UNTRUSTED_LOADERS =
+        io.imagebatch.api.contract.RunnerEnvironment.ALLOW_UNTRUSTED_LOADERS;
 
     private static final java.util.List<String> COMMANDS =
         java.util.List.of("run", "plan", "process", "version", "help", "--help", "-h");

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  */
 public final class Supervisor {
   /** {@code false} runs the work in this process, as before (no crash isolation). */
-  public static final String ENVIRONMENT = "IMAGEBATCH_CRASH_ISOLATION";
+  public static final String ENVIRONMENT =
+      io.imagebatch.api.contract.RunnerEnvironment.CRASH_ISOLATION;
 
   /** What the supervisor itself needs of the memory limit (measured RSS ~40 MiB, with margin). */
   static final long RESERVE_BYTES = 64L << 20;
