@@ -47,7 +47,7 @@ public final class InProcessOperator implements AutoCloseable {
         new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(
         new ImageBatchReconciler(settings, metrics), c -> c.settingNamespaces(namespaces));
-    operator.register(new ImageRunnerReconciler(), c -> c.settingNamespaces(namespaces));
+    operator.register(new ImageRunnerReconciler(metrics), c -> c.settingNamespaces(namespaces));
     operator.start();
     return new InProcessOperator(operator, metrics);
   }

@@ -43,9 +43,9 @@ class PackagedOperatorIT {
       String metrics = operator.get("/q/metrics").body();
       assertThat(metrics)
           .contains("imagebatch_reconciliations_total")
-          .contains("imagebatch_batches{phase=\"Planning\"}")
-          .contains("imagebatch_images_total{result=\"processed\"}")
-          .contains("imagebatch_images_total{result=\"failed\"}");
+          .contains("imagebatch_batches{namespace=\"" + ns.name() + "\",phase=\"Planning\"} 1.0")
+          .contains("imagebatch_leader 1.0")
+          .contains("imagebatch_images_total{namespace=\"" + ns.name() + "\",result=\"failed\"}");
       assertThat(operator.get("/q/health/live").statusCode()).isEqualTo(200);
       assertThat(plane.kubectl("get", "lease", "-A").orThrow()).contains("imagebatch-operator");
     }

@@ -1,5 +1,7 @@
 package io.imagebatch.operator.config;
 
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.imagebatch.operator.metrics.BatchMetrics;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import jakarta.enterprise.inject.Produces;
@@ -28,8 +30,12 @@ public class SettingsProducer {
    */
   @Produces
   @Singleton
-  LeaderElectionConfiguration leaderElection() {
+  LeaderElectionConfiguration leaderElection(BatchMetrics metrics) {
+    // imagebatch_leader follows the Lease, for the "no leader" alert (docs/operations.md).
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("imagebatch-operator")
+        .withLeaderCallbacks(
+            new LeaderCallbacks(
+                () -> metrics.leading(true), () -> metrics.leading(false), identity -> {}))
         .build();
   }
 }

@@ -163,6 +163,8 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
     List<Job> current =
         jobs.stream().filter(j -> hash.equals(annotation(j, Run.SPEC_HASH))).toList();
     jobs.stream().filter(j -> !current.contains(j)).forEach(j -> deleteInBackground(client, j));
+    metrics.observed(
+        batch.getMetadata().getNamespace(), current, context.getSecondaryResources(Pod.class));
     long runGeneration =
         current.stream()
             .map(j -> Labels.label(j, Labels.GENERATION).map(Long::parseLong).orElse(generation))
@@ -407,7 +409,7 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
     return null;
   }
 
-  /** Writes status when it changed, records events and metrics for a new phase. */
+  /** Writes status when it changed, records events for a new phase and metrics for any change. */
   private UpdateControl<ImageBatch> finish(
       KubernetesClient client,
       ImageBatch batch,
@@ -418,10 +420,8 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
     boolean newRun = previous == null || !Objects.equals(previous.startTime(), next.startTime());
     if (next.phase() != before || (newRun && next.startTime() != null)) {
       BatchEvents.record(client, batch, next);
-      if (terminal(next.phase())) {
-        metrics.finished(next);
-      }
     }
+    metrics.transition(batch.getMetadata().getNamespace(), previous, next);
     BatchEvents.recordStall(client, batch, previous, next);
     UpdateControl<ImageBatch> control;
     if (Objects.equals(previous, next)) {
