@@ -98,6 +98,11 @@ import java.util.function.Predicate;
     resources = "events",
     verbs = {RBACVerbs.CREATE, RBACVerbs.PATCH})
 @RBACRule(apiGroups = "imagebatch.io", resources = "imagerunners", verbs = RBACVerbs.GET)
+// Pausing a batch queued by Kueue deactivates its Jobs' Workloads (dependent/KueueWorkloads).
+@RBACRule(
+    apiGroups = "kueue.x-k8s.io",
+    resources = "workloads",
+    verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.PATCH})
 @RBACRule(
     apiGroups = "coordination.k8s.io",
     resources = "leases",
