@@ -84,5 +84,4 @@ class ExamplesDryRunIT {
           .isEqualTo(generic.getMetadata().getName());
     }
   }
-
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.HttpURLConnection;
 import java.util.List;
 
@@ -19,21 +20,24 @@ final class KueueWorkloads {
   /** The label Kueue puts on the Workload it creates for a Job: the Job's UID. */
   static final String JOB_UID = "kueue.x-k8s.io/job-uid";
 
-  /** v1beta2 from Kueue 0.15 on; v1beta1 before (and still served by 0.17). */
-  private static final List<String> VERSIONS =
-      List.of("kueue.x-k8s.io/v1beta2", "kueue.x-k8s.io/v1beta1");
+  /**
+   * v1beta2 from Kueue 0.15 on; v1beta1 before (and still served by 0.17). Named in full, so the
+   * client asks for them without API discovery: an unserved one is a 404, not a client error.
+   */
+  private static final List<ResourceDefinitionContext> VERSIONS =
+      List.of(workloads("v1beta2"), workloads("v1beta1"));
 
   private KueueWorkloads() {}
 
   /** Sets {@code spec.active} of {@code job}'s Workloads; none (or no Kueue) is nothing to do. */
   static void setActive(KubernetesClient client, Job job, boolean active) {
     String namespace = job.getMetadata().getNamespace();
-    for (String apiVersion : VERSIONS) {
+    for (ResourceDefinitionContext version : VERSIONS) {
       List<GenericKubernetesResource> workloads;
       try {
         workloads =
             client
-                .genericKubernetesResources(apiVersion, "Workload")
+                .genericKubernetesResources(version)
                 .inNamespace(namespace)
                 .withLabel(JOB_UID, job.getMetadata().getUid())
                 .list()
@@ -48,7 +52,7 @@ final class KueueWorkloads {
         Boolean current = workload.get("spec", "active");
         if (!Boolean.valueOf(active).equals(current == null ? Boolean.TRUE : current)) {
           client
-              .genericKubernetesResources(apiVersion, "Workload")
+              .genericKubernetesResources(version)
               .inNamespace(namespace)
               .withName(workload.getMetadata().getName())
               .patch(
@@ -57,5 +61,15 @@ final class KueueWorkloads {
       }
       return;
     }
+  }
+
+  private static ResourceDefinitionContext workloads(String version) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup("kueue.x-k8s.io")
+        .withVersion(version)
+        .withKind("Workload")
+        .withPlural("workloads")
+        .withNamespaced(true)
+        .build();
   }
 }

@@ -57,6 +57,9 @@ public class BatchMetrics {
         Counter.builder("imagebatch.reconciliations")
             .description("ImageBatch reconciliations run")
             .register(registry);
+    for (String kind : List.of("ImageBatch", "ImageRunner")) {
+      reconciliationErrors(kind);
+    }
     Gauge.builder("imagebatch.leader", leader::get)
         .description("1 while this replica holds the leader Lease and reconciles, else 0")
         .register(registry);
@@ -77,6 +80,18 @@ public class BatchMetrics {
 
   public void reconciled() {
     reconciliations.increment();
+  }
+
+  /** A reconciliation of {@code kind} threw (JOSDK retries it); for the reconcile-errors alert. */
+  public void reconciliationFailed(String kind) {
+    reconciliationErrors(kind).increment();
+  }
+
+  private Counter reconciliationErrors(String kind) {
+    return Counter.builder("imagebatch.reconciliation.errors")
+        .description("Reconciliations that threw, by kind (ImageBatch, ImageRunner)")
+        .tag("kind", kind)
+        .register(registry);
   }
 
   /** Leader election: this replica started (or stopped) leading. */

@@ -38,6 +38,7 @@ import io.imagebatch.operator.validation.FailureBudget;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -152,6 +153,16 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
             .withSecondaryToPrimaryMapper(byBatchLabel)
             .build(),
         context);
+  }
+
+  /**
+   * A reconciliation that threw: counted (imagebatch_reconciliation_errors_total); JOSDK retries.
+   */
+  @Override
+  public ErrorStatusUpdateControl<ImageBatch> updateErrorStatus(
+      ImageBatch batch, Context<ImageBatch> context, Exception e) {
+    metrics.reconciliationFailed("ImageBatch");
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   @Override

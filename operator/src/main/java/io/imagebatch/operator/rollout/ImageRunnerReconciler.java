@@ -14,6 +14,7 @@ import io.imagebatch.operator.metrics.BatchMetrics;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -81,6 +82,16 @@ public class ImageRunnerReconciler implements Reconciler<ImageRunner> {
                 .withSecondaryToPrimaryMapper(byRunnerLabel)
                 .build(),
             context));
+  }
+
+  /**
+   * A reconciliation that threw: counted (imagebatch_reconciliation_errors_total); JOSDK retries.
+   */
+  @Override
+  public ErrorStatusUpdateControl<ImageRunner> updateErrorStatus(
+      ImageRunner runner, Context<ImageRunner> context, Exception e) {
+    metrics.reconciliationFailed("ImageRunner");
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   @Override

@@ -265,6 +265,27 @@ class BatchMetricsTest {
   }
 
   @Test
+  void failedReconciliationsAreCountedByKindFromZero() {
+    assertThat(
+            registry
+                .get("imagebatch.reconciliation.errors")
+                .tag("kind", "ImageRunner")
+                .counter()
+                .count())
+        .isZero();
+
+    metrics.reconciliationFailed("ImageBatch");
+
+    assertThat(
+            registry
+                .get("imagebatch.reconciliation.errors")
+                .tag("kind", "ImageBatch")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
   void reconciliationsAreCounted() {
     metrics.reconciled();
     metrics.reconciled();
