@@ -1,5 +1,6 @@
 package io.imagebatch.operator;
 
+import io.imagebatch.e2e.controlplane.BuildScript;
 import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,9 +18,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class GitOpsVerify {
   static final Path GITOPS = Path.of("..", "gitops").toAbsolutePath().normalize();
-
-  /** build.sh's exit status when there is no Go at all. */
-  private static final int EXIT_NO_GO = 2;
 
   /** What the program printed (one line per check, then "N passed, N failed") and its exit. */
   record Result(int exitCode, String output) {}
@@ -30,28 +29,15 @@ final class GitOpsVerify {
   }
 
   static GitOpsVerify build() throws IOException, InterruptedException {
-    Path log = Files.createTempFile("gitops-verify-build-", ".log");
-    try {
-      Process build =
-          new ProcessBuilder("bash", GITOPS.resolve("verify").resolve("build.sh").toString())
-              .redirectError(log.toFile())
-              .start();
-      String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      int exit = build.waitFor();
-      if (exit == EXIT_NO_GO) {
-        ControlPlaneExtension.skipOrFail(
-            "gitops/verify needs Go (1.21 or later, which fetches Go 1.27.3): "
-                + Files.readString(log).strip(),
-            null);
-      }
-      if (exit != 0) {
-        throw new IllegalStateException(
-            "gitops/verify/build.sh failed with exit code " + exit + ":\n" + Files.readString(log));
-      }
-      return new GitOpsVerify(Path.of(out.strip().lines().reduce((a, b) -> b).orElseThrow()));
-    } finally {
-      Files.deleteIfExists(log);
+    Path logs = Files.createTempDirectory("gitops-verify-build-");
+    Optional<Path> binary = BuildScript.run(GITOPS.resolve("verify").resolve("build.sh"), logs);
+    if (binary.isEmpty()) {
+      ControlPlaneExtension.skipOrFail(
+          "gitops/verify needs Go (1.21 or later, which fetches Go 1.27.3): "
+              + BuildScript.why(logs),
+          null);
     }
+    return new GitOpsVerify(binary.orElseThrow());
   }
 
   Result run(String... args) throws IOException, InterruptedException {

@@ -77,7 +77,7 @@ public final class Kueue implements AutoCloseable {
       client.resource(crd).forceConflicts().serverSideApply();
     }
     for (CustomResourceDefinition crd : manifests.crds(base + "/convert", caBundle)) {
-      awaitEstablished(client, crd.getMetadata().getName());
+      ControlPlane.awaitEstablished(client, crd.getMetadata().getName());
     }
     client
         .namespaces()
@@ -279,23 +279,5 @@ public final class Kueue implements AutoCloseable {
               + e
               + "); create tls.crt and tls.key there once as root");
     }
-  }
-
-  private static void awaitEstablished(KubernetesClient client, String crd) {
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName(crd)
-        .waitUntilCondition(
-            c ->
-                c != null
-                    && c.getStatus() != null
-                    && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(
-                            k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-            1,
-            TimeUnit.MINUTES);
   }
 }
