@@ -246,6 +246,13 @@ class KueueE2E {
     awaitAdmittedAndHeld(client, "holder-g1");
     create(client, "changed", "");
     String old = awaitWaiting(client, "changed-plan-g1").getMetadata().getName();
+    // Change the spec once the operator has written generation 1's status: a spec change racing
+    // that write was once not reconciled for minutes (reported to the operator's owners).
+    awaiting(
+        client,
+        "changed's status written for generation 1",
+        () -> batch(client, "changed"),
+        b -> b.getStatus() != null && b.getStatus().phase() == Phase.Planning);
 
     patch(
         client,
