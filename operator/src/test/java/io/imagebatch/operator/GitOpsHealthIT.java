@@ -52,18 +52,7 @@ class GitOpsHealthIT {
   @Order(2)
   void pendingOnAMissingClaim(KubernetesClient client, TestNamespace ns) throws IOException {
     try (var _ = InProcessOperator.start(client, ns.name())) {
-      Batches.create(
-          client,
-          ns.name(),
-          """
-          apiVersion: imagebatch.io/v1alpha1
-          kind: ImageBatch
-          metadata: { name: volumes }
-          spec:
-            source: { volume: { claimName: uploads, path: incoming/ } }
-            variants: [ { name: thumb, width: 400, formats: [webp] } ]
-            output: { volume: { claimName: uploads, path: out/ } }
-          """);
+      Batches.create(client, ns.name(), Batches.onClaim("volumes"));
       awaitBatch(
           client, ns, "volumes", b -> phase(b) == Phase.Pending && Batches.isTrue(b, "Stalled"));
       capture(client, ns, "ImageBatch", "volumes", "imagebatch-pending-stalled");

@@ -80,18 +80,7 @@ class PrometheusScrapeIT {
           namespace,
           Batches.yaml("queued", 200, "queueName: image-jobs\nmaxFailedImages: 10"));
       Batches.create(client, namespace, Batches.yaml("broken", 200, ""));
-      Batches.create(
-          client,
-          namespace,
-          """
-          apiVersion: imagebatch.io/v1alpha1
-          kind: ImageBatch
-          metadata: { name: unclaimed }
-          spec:
-            source: { volume: { claimName: uploads, path: incoming/ } }
-            variants: [ { name: thumb, width: 400, formats: [webp] } ]
-            output: { volume: { claimName: uploads, path: out/ } }
-          """);
+      Batches.create(client, namespace, Batches.onClaim("unclaimed"));
       for (String job : List.of("queued-plan-g1", "queued-g1")) {
         await().atMost(LIMIT).until(() -> job(client, namespace, job) != null);
         client

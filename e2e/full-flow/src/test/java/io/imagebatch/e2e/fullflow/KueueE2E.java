@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -92,18 +91,7 @@ class KueueE2E {
                         .get(),
                     "Active"));
 
-    client
-        .secrets()
-        .inNamespace(NS)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("s3-credentials")
-                .endMetadata()
-                .withStringData(
-                    Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY))
-                .build())
-        .create();
+    ObjectStore.credentialsSecret(client, NS, ACCESS_KEY, SECRET_KEY);
     for (Map.Entry<String, Integer> priority :
         Map.of("imagebatch-low", 100, "imagebatch-high", 1000).entrySet()) {
       client
