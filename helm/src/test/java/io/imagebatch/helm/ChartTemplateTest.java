@@ -133,7 +133,7 @@ class ChartTemplateTest {
         List.of(""),
         List.of("configmaps"),
         List.of("get", "list", "watch", "create", "patch", "update")),
-    tuple(List.of(""), List.of("persistentvolumeclaims"), List.of("get")),
+    tuple(List.of(""), List.of("persistentvolumeclaims"), List.of("get", "list", "watch")),
     tuple(List.of(""), List.of("events"), List.of("create", "patch")),
     tuple(List.of("imagebatch.io"), List.of("imagerunners"), List.of("get", "list", "watch")),
     tuple(

@@ -2,9 +2,9 @@ package io.imagebatch.operator;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.imagebatch.operator.batch.ImageBatchReconciler;
 import io.imagebatch.operator.config.RunnerSettings;
 import io.imagebatch.operator.metrics.BatchMetrics;
-import io.imagebatch.operator.reconciler.ImageBatchReconciler;
 import io.imagebatch.operator.rollout.ImageRunnerReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

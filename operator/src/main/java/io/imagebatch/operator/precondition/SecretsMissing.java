@@ -1,11 +1,11 @@
-package io.imagebatch.operator.condition;
+package io.imagebatch.operator.precondition;
 
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.S3Location;
-import io.imagebatch.operator.condition.KubeletSecretMessage.MissingSecret;
+import io.imagebatch.operator.precondition.KubeletSecretMessage.MissingSecret;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,7 +27,7 @@ public final class SecretsMissing {
   private SecretsMissing() {}
 
   /** What to create, when one of {@code pods} waits for a missing Secret or key. */
-  public static Optional<Precondition.Unmet> check(ImageBatch batch, Collection<Pod> pods) {
+  public static Optional<Unmet> check(ImageBatch batch, Collection<Pod> pods) {
     return pods.stream()
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .flatMap(SecretsMissing::waiting)
@@ -56,7 +56,7 @@ public final class SecretsMissing {
         .filter(Objects::nonNull);
   }
 
-  private static Precondition.Unmet unmet(ImageBatch batch, MissingSecret missing) {
+  private static Unmet unmet(ImageBatch batch, MissingSecret missing) {
     String namespace = missing.namespace().orElse(batch.getMetadata().getNamespace());
     String fields = fieldsNaming(batch, missing.name());
     String secret = "Secret \"" + missing.name() + "\" (" + fields + ")";
@@ -67,7 +67,7 @@ public final class SecretsMissing {
             + KubeletSecretMessage.CREATE_CONTAINER_CONFIG_ERROR
             + " and start once it exists";
     if (missing.key().isPresent()) {
-      return new Precondition.Unmet(
+      return new Unmet(
           SECRET_KEY_NOT_FOUND,
           secret
               + " in namespace \""
@@ -81,7 +81,7 @@ public final class SecretsMissing {
               + ")"
               + waiting);
     }
-    return new Precondition.Unmet(
+    return new Unmet(
         SECRET_NOT_FOUND,
         secret
             + " not found in namespace \""

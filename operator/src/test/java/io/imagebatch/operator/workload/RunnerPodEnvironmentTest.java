@@ -1,4 +1,4 @@
-package io.imagebatch.operator.dependent;
+package io.imagebatch.operator.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

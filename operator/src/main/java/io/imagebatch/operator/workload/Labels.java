@@ -1,14 +1,12 @@
-package io.imagebatch.operator.dependent;
+package io.imagebatch.operator.workload;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The labels and owner reference every object the operator creates carries. */
+/** The labels every object the operator creates carries, and the ones it reads. */
 public final class Labels {
   public static final String NAME = "app.kubernetes.io/name";
   public static final String INSTANCE = "app.kubernetes.io/instance";
@@ -18,9 +16,7 @@ public final class Labels {
   public static final String GENERATION = "imagebatch.io/generation";
   public static final String KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
 
-  /** Annotations: the ImageRunner a Job's image came from. */
-  public static final String RUNNER_NAME = "imagebatch.io/runner-name";
-
+  /** The colour of the ImageRunner slot a verification batch runs (also an annotation on Jobs). */
   public static final String RUNNER_COLOR = "imagebatch.io/runner-color";
 
   public static final String RUNNER = "imagebatch-runner";
@@ -33,7 +29,10 @@ public final class Labels {
   public static final String PROCESS = "process";
   public static final String SPEC = "spec";
 
-  /** The completion index the Job controller puts on each pod of an Indexed Job. */
+  /**
+   * The completion index the Job controller puts on each pod of an Indexed Job (label and
+   * annotation).
+   */
   public static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
 
   private Labels() {}
@@ -52,17 +51,6 @@ public final class Labels {
   public static long generation(ImageBatch batch) {
     Long generation = batch.getMetadata().getGeneration();
     return generation == null ? 1 : generation;
-  }
-
-  public static OwnerReference owner(ImageBatch batch) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(batch.getApiVersion())
-        .withKind(batch.getKind())
-        .withName(batch.getMetadata().getName())
-        .withUid(batch.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
   }
 
   public static Optional<String> label(HasMetadata resource, String key) {

@@ -1,11 +1,10 @@
-package io.imagebatch.operator.reconciler;
+package io.imagebatch.operator.event;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.Phase;
-import io.imagebatch.operator.event.Events;
 import io.imagebatch.operator.status.ImageBatchStatusAggregator;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,13 +14,13 @@ import java.util.Set;
  * Kubernetes Events on the batch as its phase changes (Planning, Running, Succeeded, Failed), and a
  * Warning when it stalls for something the user must create (a Secret, PVC or ImageRunner).
  */
-final class BatchEvents {
+public final class BatchEvents {
   private static final Set<Phase> ANNOUNCED =
       Set.of(Phase.Planning, Phase.Running, Phase.Succeeded, Phase.Failed);
 
   private BatchEvents() {}
 
-  static void record(KubernetesClient client, ImageBatch batch, ImageBatchStatus status) {
+  public static void record(KubernetesClient client, ImageBatch batch, ImageBatchStatus status) {
     if (!ANNOUNCED.contains(status.phase())) {
       return;
     }
@@ -41,7 +40,7 @@ final class BatchEvents {
    * A Warning when the batch becomes Stalled, or stalls for another reason, without failing (a
    * failure has its own Failed event): the reason and message say what to create.
    */
-  static void recordStall(
+  public static void recordStall(
       KubernetesClient client, ImageBatch batch, ImageBatchStatus previous, ImageBatchStatus next) {
     if (next.phase() == Phase.Failed) {
       return;

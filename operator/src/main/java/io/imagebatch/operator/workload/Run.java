@@ -1,4 +1,4 @@
-package io.imagebatch.operator.dependent;
+package io.imagebatch.operator.workload;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.imagebatch.api.v1alpha1.ImageBatch;
@@ -16,7 +16,6 @@ import java.util.HexFormat;
  * @param generation the generation the run started at; in Job names, labels and the manifest path
  */
 public record Run(ImageBatch batch, long generation, String specHash) {
-  public static final String SPEC_HASH = "imagebatch.io/spec-hash";
 
   public String name() {
     return batch.getMetadata().getName();

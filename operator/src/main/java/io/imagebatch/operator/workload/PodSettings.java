@@ -1,4 +1,4 @@
-package io.imagebatch.operator.dependent;
+package io.imagebatch.operator.workload;
 
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;

@@ -1,10 +1,10 @@
-package io.imagebatch.operator.reconciler;
+package io.imagebatch.operator.status;
 
 /** Counts a Job's index set, such as completedIndexes "0-3,5,7-8". */
-final class IndexSet {
+public final class IndexSet {
   private IndexSet() {}
 
-  static int count(String indexes) {
+  public static int count(String indexes) {
     if (indexes == null || indexes.isBlank()) {
       return 0;
     }

@@ -1,22 +1,19 @@
-package io.imagebatch.operator.dependent;
+package io.imagebatch.operator.workload;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.imagebatch.api.contract.ExitCode;
 import io.imagebatch.api.v1alpha1.ExecutionSpec;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
-import java.net.HttpURLConnection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** What the plan and the processing Job have in common: creation, suspension, conditions. */
+/** What the plan and the processing Job have in common: failure policy, suspension, conditions. */
 public final class Jobs {
   private Jobs() {}
 
@@ -57,52 +54,13 @@ public final class Jobs {
     return Boolean.TRUE.equals(batch.getSpec().suspend()) || queueName(batch).isPresent();
   }
 
-  static Optional<String> queueName(ImageBatch batch) {
+  public static Optional<String> queueName(ImageBatch batch) {
     return Optional.ofNullable(RunnerPodTemplate.execution(batch).queueName())
         .filter(q -> !q.isBlank());
   }
 
   static ExecutionSpec execution(ImageBatch batch) {
     return RunnerPodTemplate.execution(batch);
-  }
-
-  /** Creates {@code job}; one that already exists (a racing reconciliation) is fine. */
-  public static void create(KubernetesClient client, Job job) {
-    try {
-      client.resource(job).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
-    }
-  }
-
-  /**
-   * Pauses or resumes {@code job} to follow spec.suspend. With a Kueue queue, resuming is Kueue's
-   * decision, so only pausing is passed on.
-   */
-  public static void syncSuspend(ImageBatch batch, Job job, KubernetesClient client) {
-    boolean wanted = Boolean.TRUE.equals(batch.getSpec().suspend());
-    boolean current = Boolean.TRUE.equals(job.getSpec().getSuspend());
-    if (wanted == current || (!wanted && queueName(batch).isPresent()) || finished(job)) {
-      return;
-    }
-    setSuspend(client, job, wanted);
-  }
-
-  /** Suspends (its pods are deleted) or resumes a Job. */
-  public static void setSuspend(KubernetesClient client, Job job, boolean suspend) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName())
-        .edit(
-            j -> {
-              j.getSpec().setSuspend(suspend);
-              return j;
-            });
   }
 
   public static Optional<JobCondition> condition(Job job, String type) {
@@ -129,9 +87,9 @@ public final class Jobs {
   /** The run's spec hash and the runner the image came from. */
   static Map<String, String> annotations(Run run, PinnedRunner runner) {
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Run.SPEC_HASH, run.specHash());
-    annotations.put(Labels.RUNNER_NAME, Objects.requireNonNullElse(runner.name(), ""));
-    annotations.put(Labels.RUNNER_COLOR, Objects.requireNonNullElse(runner.color(), ""));
+    annotations.put(Annotations.SPEC_HASH, run.specHash());
+    annotations.put(Annotations.RUNNER_NAME, Objects.requireNonNullElse(runner.name(), ""));
+    annotations.put(Annotations.RUNNER_COLOR, Objects.requireNonNullElse(runner.color(), ""));
     return annotations;
   }
 

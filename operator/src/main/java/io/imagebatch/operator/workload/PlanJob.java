@@ -1,4 +1,4 @@
-package io.imagebatch.operator.dependent;
+package io.imagebatch.operator.workload;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -29,7 +29,7 @@ public final class PlanJob {
         .withNamespace(batch.getMetadata().getNamespace())
         .withLabels(labels)
         .withAnnotations(Jobs.annotations(run, pod.runner()))
-        .withOwnerReferences(Labels.owner(batch))
+        .withOwnerReferences(Owners.controller(batch))
         .endMetadata()
         .withNewSpec()
         .withCompletions(1)

@@ -1,8 +1,8 @@
-package io.imagebatch.operator.condition;
+package io.imagebatch.operator.precondition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imagebatch.operator.condition.KubeletSecretMessage.MissingSecret;
+import io.imagebatch.operator.precondition.KubeletSecretMessage.MissingSecret;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

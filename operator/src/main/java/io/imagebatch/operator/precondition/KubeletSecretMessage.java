@@ -1,4 +1,4 @@
-package io.imagebatch.operator.condition;
+package io.imagebatch.operator.precondition;
 
 import java.util.Optional;
 import java.util.regex.Matcher;

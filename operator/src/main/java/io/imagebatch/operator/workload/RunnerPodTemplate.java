@@ -1,4 +1,4 @@
-package io.imagebatch.operator.dependent;
+package io.imagebatch.operator.workload;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -228,10 +228,7 @@ public final class RunnerPodTemplate {
 
   static ExecutionSpec execution(ImageBatch batch) {
     ExecutionSpec execution = batch.getSpec().execution();
-    return execution != null
-        ? execution
-        : new ExecutionSpec(
-            null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return execution != null ? execution : ExecutionSpec.unset();
   }
 
   private static List<EnvVar> credentials(String prefix, String secret) {

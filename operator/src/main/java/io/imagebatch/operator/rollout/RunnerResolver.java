@@ -1,8 +1,6 @@
-package io.imagebatch.operator.condition;
+package io.imagebatch.operator.rollout;
 
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
 import io.imagebatch.api.v1alpha1.ImageRunner;
@@ -10,7 +8,7 @@ import io.imagebatch.api.v1alpha1.ImageRunnerStatus;
 import io.imagebatch.api.v1alpha1.RunnerColor;
 import io.imagebatch.api.v1alpha1.RunnerDefaults;
 import io.imagebatch.operator.config.RunnerSettings;
-import io.imagebatch.operator.rollout.VerificationBatches;
+import io.imagebatch.operator.precondition.Unmet;
 import java.util.Optional;
 
 /**
@@ -37,15 +35,21 @@ public final class RunnerResolver {
   public record Resolved(PinnedRunner runner, Optional<ResourceRequirements> defaults, String note)
       implements Resolution {}
 
-  public record Missing(Precondition.Unmet unmet) implements Resolution {}
+  public record Missing(Unmet unmet) implements Resolution {}
 
-  public Resolution resolve(ImageBatch batch, KubernetesClient client) {
-    String name =
-        batch.getSpec().runner() == null || batch.getSpec().runner().isBlank()
-            ? DEFAULT_NAME
-            : batch.getSpec().runner();
+  /** The ImageRunner a batch names: spec.runner, "default" when absent. */
+  public static String runnerName(ImageBatch batch) {
+    return batch.getSpec().runner() == null || batch.getSpec().runner().isBlank()
+        ? DEFAULT_NAME
+        : batch.getSpec().runner();
+  }
+
+  /**
+   * @param found the ImageRunner {@link #runnerName(ImageBatch)} in the batch's namespace, if any
+   */
+  public Resolution resolve(ImageBatch batch, Optional<ImageRunner> found) {
+    String name = runnerName(batch);
     String namespace = batch.getMetadata().getNamespace();
-    Optional<ImageRunner> found = find(client, namespace, name);
     if (found.isPresent()) {
       ImageRunner runner = found.get();
       Optional<ResourceRequirements> defaults =
@@ -59,7 +63,7 @@ public final class RunnerResolver {
           .orElseGet(
               () ->
                   new Missing(
-                      new Precondition.Unmet(
+                      new Unmet(
                           "ImageRunnerNotReady",
                           "ImageRunner \"" + name + "\" names no image for its active colour")));
     }
@@ -73,7 +77,7 @@ public final class RunnerResolver {
               + settings.image());
     }
     return new Missing(
-        new Precondition.Unmet(
+        new Unmet(
             "ImageRunnerNotFound",
             "ImageRunner \""
                 + name
@@ -103,7 +107,7 @@ public final class RunnerResolver {
     Optional<RunnerColor> color = VerificationBatches.color(batch);
     if (color.isEmpty() || !image.equals(runner.getSpec().image(color.get()))) {
       return new Missing(
-          new Precondition.Unmet(
+          new Unmet(
               "VerificationSuperseded",
               "ImageRunner \""
                   + runner.getMetadata().getName()
@@ -113,18 +117,5 @@ public final class RunnerResolver {
     }
     return new Resolved(
         new PinnedRunner(runner.getMetadata().getName(), color.get().value(), image), defaults, "");
-  }
-
-  private static Optional<ImageRunner> find(
-      KubernetesClient client, String namespace, String name) {
-    try {
-      return Optional.ofNullable(
-          client.resources(ImageRunner.class).inNamespace(namespace).withName(name).get());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return Optional.empty(); // the ImageRunner CRD is not installed
-      }
-      throw e;
-    }
   }
 }

@@ -1,4 +1,4 @@
-package io.imagebatch.operator.dependent;
+package io.imagebatch.operator.workload;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -14,9 +14,6 @@ import java.util.Optional;
  * be rebuilt after the plan Job is gone.
  */
 public final class ProcessJob {
-  public static final String TOTAL_IMAGES = "imagebatch.io/total-images";
-  public static final String MANIFEST = "imagebatch.io/manifest";
-
   private ProcessJob() {}
 
   public static String name(Run run) {
@@ -29,9 +26,9 @@ public final class ProcessJob {
     Map<String, String> labels = Labels.of(run, Labels.PROCESS);
     Jobs.queueName(batch).ifPresent(q -> labels.put(Labels.KUEUE_QUEUE, q));
     Map<String, String> annotations = Jobs.annotations(run, pod.runner());
-    annotations.put(TOTAL_IMAGES, Long.toString(plan.total()));
+    annotations.put(Annotations.TOTAL_IMAGES, Long.toString(plan.total()));
     if (plan.manifest() != null) {
-      annotations.put(MANIFEST, plan.manifest());
+      annotations.put(Annotations.MANIFEST, plan.manifest());
     }
     return new JobBuilder()
         .withNewMetadata()
@@ -39,7 +36,7 @@ public final class ProcessJob {
         .withNamespace(batch.getMetadata().getNamespace())
         .withLabels(labels)
         .withAnnotations(annotations)
-        .withOwnerReferences(Labels.owner(batch))
+        .withOwnerReferences(Owners.controller(batch))
         .endMetadata()
         .withNewSpec()
         .withCompletionMode("Indexed")
@@ -56,15 +53,10 @@ public final class ProcessJob {
   }
 
   public static long totalImages(Job job) {
-    return annotation(job, TOTAL_IMAGES).map(Long::parseLong).orElse(0L);
+    return Annotations.of(job, Annotations.TOTAL_IMAGES).map(Long::parseLong).orElse(0L);
   }
 
   public static Optional<String> manifest(Job job) {
-    return annotation(job, MANIFEST);
-  }
-
-  private static Optional<String> annotation(Job job, String key) {
-    Map<String, String> annotations = job.getMetadata().getAnnotations();
-    return Optional.ofNullable(annotations == null ? null : annotations.get(key));
+    return Annotations.of(job, Annotations.MANIFEST);
   }
 }

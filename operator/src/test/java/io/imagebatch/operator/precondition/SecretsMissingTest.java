@@ -1,4 +1,4 @@
-package io.imagebatch.operator.condition;
+package io.imagebatch.operator.precondition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

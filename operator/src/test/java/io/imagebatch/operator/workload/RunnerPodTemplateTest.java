@@ -1,4 +1,4 @@
-package io.imagebatch.operator.dependent;
+package io.imagebatch.operator.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
@@ -43,8 +43,7 @@ class RunnerPodTemplateTest {
   }
 
   private static ExecutionSpec execution(ResourceRequirements resources) {
-    return new ExecutionSpec(
-        null, null, resources, null, null, null, null, null, null, null, null, null, null);
+    return ExecutionSpec.unset().withResources(resources);
   }
 
   /** The quantities as written ("250m", "768Mi"), so "1Gi" and "1024Mi" are not confused. */

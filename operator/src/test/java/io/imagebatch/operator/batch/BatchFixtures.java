@@ -1,0 +1,243 @@
+package io.imagebatch.operator.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.imagebatch.api.SchemaDefaults;
+import io.imagebatch.api.contract.ShardSummary;
+import io.imagebatch.api.contract.TerminationMessage;
+import io.imagebatch.api.v1alpha1.ImageBatch;
+import io.imagebatch.api.v1alpha1.ImageBatchSpec;
+import io.imagebatch.api.v1alpha1.ImageBatchStatus;
+import io.imagebatch.api.v1alpha1.ImageRunner;
+import io.imagebatch.operator.config.RunnerSettings;
+import io.imagebatch.operator.workload.Labels;
+import io.imagebatch.operator.workload.RunnerPodTemplate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A batch's world for {@link BatchDecider} unit tests: the batch (with the schema's defaults, as
+ * the API server stores it), its Jobs and pods as the Job controller and a kubelet would leave
+ * them.
+ */
+final class BatchFixtures {
+  static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  static final RunnerSettings SETTINGS =
+      RunnerSettings.of(
+          "registry.example.com/runner:default",
+          Map.of("cpu", "1"),
+          Map.of("memory", "2Gi"),
+          Duration.ofSeconds(15));
+  static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+  static final String S3 =
+      """
+      source: { s3: { bucket: raw, credentialsSecret: s3-credentials } }
+      variants: [ { name: thumb, width: 400, formats: [webp] } ]
+      output: { s3: { bucket: derived, credentialsSecret: s3-credentials } }
+      """;
+
+  private BatchFixtures() {}
+
+  /** A batch as stored: the spec YAML with the schema's defaults applied. */
+  static ImageBatch batch(String spec, long generation) {
+    ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    try {
+      ObjectNode node = (ObjectNode) yaml.readTree(spec);
+      new SchemaDefaults(yaml).apply(node, ImageBatchSpec.class);
+      ImageBatch batch = new ImageBatch();
+      batch.setMetadata(
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+              .withName("b")
+              .withNamespace("shop")
+              .withUid("uid-b")
+              .withGeneration(generation)
+              .build());
+      batch.setSpec(yaml.treeToValue(node, ImageBatchSpec.class));
+      return batch;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ImageBatch withStatus(ImageBatch batch, ImageBatchStatus status) {
+    ImageBatch copy = SERIALIZATION.clone(batch);
+    copy.setStatus(status);
+    return copy;
+  }
+
+  static World world(ImageBatch batch) {
+    return new World(batch);
+  }
+
+  /** What the operator would observe; each method returns a changed copy. */
+  static final class World {
+    ImageBatch batch;
+    final List<Job> jobs = new ArrayList<>();
+    final List<Pod> pods = new ArrayList<>();
+    Optional<ConfigMap> specConfigMap = Optional.empty();
+    Set<String> claims = Set.of();
+    Optional<ConfigMap> urls = Optional.empty();
+    Optional<ImageRunner> runner = Optional.empty();
+
+    World(ImageBatch batch) {
+      this.batch = batch;
+    }
+
+    Observation observation() {
+      return new Observation(
+          batch, List.copyOf(jobs), List.copyOf(pods), specConfigMap, claims, urls, runner, NOW);
+    }
+
+    Decision decide() {
+      return new BatchDecider(SETTINGS, SERIALIZATION).decide(observation());
+    }
+
+    /** Decides, then stores the status and carries out the creations as the API server would. */
+    Decision step() {
+      Decision decision = decide();
+      for (Action action : decision.actions()) {
+        switch (action) {
+          case Action.ApplySpecConfigMap(var desired, var exists) ->
+              specConfigMap = Optional.of(desired);
+          case Action.CreateJob(var job) -> jobs.add(created(job));
+          case Action.DeleteJob(var job) -> jobs.remove(job);
+          case Action.SuspendJob(var job, var suspend) -> {
+            jobs.remove(job);
+            Job copy = SERIALIZATION.clone(job);
+            copy.getSpec().setSuspend(suspend);
+            jobs.add(copy);
+          }
+        }
+      }
+      batch = withStatus(batch, decision.status());
+      return decision;
+    }
+
+    Job job(String name) {
+      return jobs.stream()
+          .filter(j -> j.getMetadata().getName().equals(name))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no Job " + name + " in " + jobs));
+    }
+
+    /** The Job controller's verdict on a Job. */
+    void finish(String name, String type, String reason, String message, String completed) {
+      Job job = job(name);
+      jobs.remove(job);
+      jobs.add(
+          new JobBuilder(job)
+              .editOrNewStatus()
+              .withCompletedIndexes(completed)
+              .addNewCondition()
+              .withType(type)
+              .withStatus("True")
+              .withReason(reason)
+              .withMessage(message)
+              .endCondition()
+              .endStatus()
+              .build());
+    }
+
+    void progress(String name, String completed, String failed, int active) {
+      Job job = job(name);
+      jobs.remove(job);
+      jobs.add(
+          new JobBuilder(job)
+              .editOrNewStatus()
+              .withCompletedIndexes(completed)
+              .withFailedIndexes(failed)
+              .withActive(active)
+              .endStatus()
+              .build());
+    }
+
+    /** A pod of {@code job} that ended with {@code message} as its termination message. */
+    void pod(String job, Integer index, String phase, String message) {
+      Job owner = job(job);
+      PodBuilder pod =
+          new PodBuilder()
+              .withNewMetadata()
+              .withName(job + "-" + index + "-" + pods.size())
+              .withNamespace("shop")
+              .withCreationTimestamp("2026-11-27T11:0" + pods.size() % 10 + ":00Z")
+              .withLabels(owner.getSpec().getTemplate().getMetadata().getLabels())
+              .endMetadata()
+              .withNewStatus()
+              .withPhase(phase)
+              .addNewContainerStatus()
+              .withName(RunnerPodTemplate.CONTAINER)
+              .withNewState()
+              .withNewTerminated()
+              .withExitCode("Succeeded".equals(phase) ? 0 : 1)
+              .withMessage(message)
+              .endTerminated()
+              .endState()
+              .endContainerStatus()
+              .endStatus();
+      if (index != null) {
+        pod.editMetadata()
+            .addToAnnotations(Labels.COMPLETION_INDEX, index.toString())
+            .endMetadata();
+      }
+      pods.add(pod.build());
+    }
+
+    /** A pod of {@code job} waiting to start, as a kubelet reports it. */
+    void waitingPod(String job, String reason, String message) {
+      Job owner = job(job);
+      pods.add(
+          new PodBuilder()
+              .withNewMetadata()
+              .withName(job + "-waiting-" + pods.size())
+              .withNamespace("shop")
+              .withCreationTimestamp("2026-11-27T11:00:00Z")
+              .withLabels(owner.getSpec().getTemplate().getMetadata().getLabels())
+              .endMetadata()
+              .withNewStatus()
+              .withPhase("Pending")
+              .addNewContainerStatus()
+              .withName(RunnerPodTemplate.CONTAINER)
+              .withNewState()
+              .withNewWaiting()
+              .withReason(reason)
+              .withMessage(message)
+              .endWaiting()
+              .endState()
+              .endContainerStatus()
+              .endStatus()
+              .build());
+    }
+  }
+
+  /** A Job as the API server returns it: with its creation time. */
+  static Job created(Job job) {
+    return new JobBuilder(job)
+        .editMetadata()
+        .withCreationTimestamp("2026-11-27T11:00:00Z")
+        .endMetadata()
+        .build();
+  }
+
+  static String shard(int index, long total, long failed) {
+    return TerminationMessage.encode(
+        new ShardSummary(
+            index,
+            new ShardSummary.Images(total, total - failed, failed, 0),
+            new ShardSummary.Variants((total - failed) * 2, 1000, 100),
+            failed == 0
+                ? List.of()
+                : List.of(new ShardSummary.Failure("in/" + index + ".jpg", "CorruptInput", "bad")),
+            failed > 1));
+  }
+}
