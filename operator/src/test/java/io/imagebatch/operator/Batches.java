@@ -10,6 +10,7 @@ import io.imagebatch.api.contract.TerminationMessage;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.e2e.controlplane.node.Outcome;
 import io.imagebatch.e2e.controlplane.node.RunningPod;
+import io.imagebatch.operator.status.ShardFold;
 import io.imagebatch.operator.workload.Labels;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,10 @@ final class Batches {
                 new ShardSummary.Variants((total - failed) * 2, 1000, 100),
                 failures,
                 false)));
+  }
+
+  static int index(Pod pod) {
+    return ShardFold.completionIndex(pod).orElse(-1);
   }
 
   static int index(RunningPod pod) {

@@ -1,9 +1,13 @@
 package io.imagebatch.operator.batch;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.imagebatch.operator.workload.ShardResultFinalizer;
 import java.net.HttpURLConnection;
 
 /**
@@ -45,6 +49,50 @@ final class Actions {
                     j.getSpec().setSuspend(suspend);
                     return j;
                   });
+    }
+  }
+
+  /**
+   * Removes the operator's finalizer from a pod: one JSON patch that first tests the finalizer is
+   * where the cached pod had it; when the pod changed meanwhile, a read-modify-write instead. A pod
+   * already gone is fine.
+   */
+  void release(Pod pod) {
+    var resource =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName());
+    int at = pod.getMetadata().getFinalizers().indexOf(ShardResultFinalizer.NAME);
+    String path = "/metadata/finalizers/" + at;
+    try {
+      resource.patch(
+          PatchContext.of(PatchType.JSON),
+          "[{\"op\":\"test\",\"path\":\""
+              + path
+              + "\",\"value\":\""
+              + ShardResultFinalizer.NAME
+              + "\"},{\"op\":\"remove\",\"path\":\""
+              + path
+              + "\"}]");
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return;
+      }
+      if (e.getCode() != 422) {
+        throw e;
+      }
+      try {
+        resource.edit(
+            current -> {
+              current.getMetadata().getFinalizers().remove(ShardResultFinalizer.NAME);
+              return current;
+            });
+      } catch (KubernetesClientException gone) {
+        if (gone.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+          throw gone;
+        }
+      }
     }
   }
 

@@ -42,6 +42,10 @@ final class ApiFailure {
         failure instanceof KubernetesClientException e && e.getStatus() != null
             ? e.getStatus().getMessage()
             : failure.getMessage();
+    if (text == null) {
+      // A timeout or a broken connection: the cause names it.
+      text = String.valueOf(failure.getCause() != null ? failure.getCause() : failure);
+    }
     String flat = String.valueOf(text).strip().replaceAll("\\s+", " ");
     return flat.length() <= 400 ? flat : flat.substring(0, 397) + "...";
   }

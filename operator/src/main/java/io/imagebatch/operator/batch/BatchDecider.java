@@ -18,13 +18,14 @@ import io.imagebatch.api.v1alpha1.ImageBatchStatus.ShardCounts;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.VariantCounts;
 import io.imagebatch.operator.config.RunnerSettings;
 import io.imagebatch.operator.precondition.PersistentVolumeClaimsExist;
+import io.imagebatch.operator.precondition.PodsCannotRun;
 import io.imagebatch.operator.precondition.SecretsMissing;
 import io.imagebatch.operator.precondition.Unmet;
 import io.imagebatch.operator.precondition.UrlsConfigMapExists;
 import io.imagebatch.operator.rollout.RunnerResolver;
 import io.imagebatch.operator.status.ImageBatchStatusAggregator;
 import io.imagebatch.operator.status.IndexSet;
-import io.imagebatch.operator.status.ShardResults;
+import io.imagebatch.operator.status.ShardFold;
 import io.imagebatch.operator.status.TerminationMessages;
 import io.imagebatch.operator.workload.Annotations;
 import io.imagebatch.operator.workload.Jobs;
@@ -34,6 +35,7 @@ import io.imagebatch.operator.workload.PodSettings;
 import io.imagebatch.operator.workload.ProcessJob;
 import io.imagebatch.operator.workload.Run;
 import io.imagebatch.operator.workload.RunnerPodTemplate;
+import io.imagebatch.operator.workload.ShardResultFinalizer;
 import io.imagebatch.operator.workload.SpecConfigMap;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -57,6 +59,12 @@ import java.util.Optional;
 public final class BatchDecider {
   /** How soon to look again when the Job says done but its pods are not in the cache yet. */
   static final Duration CACHE_CATCH_UP = Duration.ofSeconds(2);
+
+  /**
+   * How long after its Job completed a succeeded index without a pod counts as unknown: the
+   * informer cache may show the Job's completion before the pod's last update.
+   */
+  static final Duration SUMMARY_GRACE = Duration.ofSeconds(10);
 
   private final RunnerSettings settings;
   private final KubernetesSerialization serialization;
@@ -115,7 +123,17 @@ public final class BatchDecider {
               && (previous.observedGeneration() == generation || !current.isEmpty());
 
       if (sameRun && terminal(previous.phase())) {
-        return new Decision(refreshed(previous), actions, null);
+        return new Decision(refreshed(previous), actions, held(observed.pods()), null);
+      }
+      if (sameRun && current.isEmpty() && processStarted(previous)) {
+        // The run's Jobs are gone (their TTL, a person) before it was seen to finish: the run is
+        // over, and only a spec change starts another.
+        return finalStatus(
+            Phase.Failed,
+            "JobsDeleted",
+            "the run's Jobs were deleted before it finished ("
+                + reported(previous)
+                + "); it is not run again: change the spec to start a new run");
       }
 
       ImageBatchStatusAggregator status = new ImageBatchStatusAggregator(previous, generation, now);
@@ -136,7 +154,7 @@ public final class BatchDecider {
           if (unmet.get().reason().startsWith("ConfigMap")) {
             recheck = settings.stalledRecheck(); // no informer on users' ConfigMaps
           }
-          return new Decision(status.build(), actions, recheck);
+          return new Decision(status.build(), actions, held(observed.pods()), recheck);
         }
         RunnerResolver.Resolved resolved = (RunnerResolver.Resolved) resolution;
         if (pinned == null) {
@@ -170,9 +188,9 @@ public final class BatchDecider {
         status.runner(pinned);
         startTime = startTime != null ? startTime : job.getMetadata().getCreationTimestamp();
         List<Pod> processPods = pods(run, Labels.PROCESS);
-        processing(run, job, processPods, status);
+        processing(run, job, processPods, sameRun, status);
         if (!terminal(status.currentPhase())) {
-          blockedBySecret(processPods, status);
+          cannotRun(job, processPods, status);
         }
         if (status.currentPhase() == Phase.Failed
             && !Jobs.finished(job)
@@ -192,7 +210,56 @@ public final class BatchDecider {
                 .orElse(now);
       }
       status.times(startTime, completionTime);
-      return new Decision(status.build(), actions, recheck);
+      ImageBatchStatus next = status.build();
+      boolean planRecorded =
+          process.isPresent()
+              || actions.stream()
+                  .anyMatch(
+                      a ->
+                          a instanceof Action.CreateJob(Job job)
+                              && Jobs.isNamed(job, ProcessJob.name(run)));
+      return new Decision(next, actions, releasable(run, planRecorded, next), recheck);
+    }
+
+    /** A terminal status kept from the previous one, for a run that cannot go on. */
+    private Decision finalStatus(Phase phase, String reason, String message) {
+      ImageBatchStatusAggregator status =
+          ImageBatchStatusAggregator.keeping(previous, generation, now);
+      status.phase(phase, reason, message);
+      status.times(previous.startTime(), now);
+      return new Decision(status.build(), actions, held(observed.pods()), null);
+    }
+
+    /**
+     * The pods holding the operator's finalizer that may go once {@code next} is written: a shard
+     * pod whose summary is folded in it (or known lost), any pod that did not succeed and has ended
+     * or is being deleted, the planning pod once the plan is in the Indexed Job, every pod of
+     * another run, every pod of a finished run.
+     */
+    private List<Pod> releasable(Run run, boolean processing, ImageBatchStatus next) {
+      boolean finished = terminal(next.phase());
+      java.util.BitSet counted = new java.util.BitSet();
+      if (next.shards() != null) {
+        counted.or(IndexSet.parse(next.shards().folded()));
+        counted.or(IndexSet.parse(next.shards().unknown()));
+      }
+      return held(observed.pods()).stream()
+          .filter(
+              pod -> {
+                if (finished || !Labels.ofGeneration(pod, run.generation())) {
+                  return true;
+                }
+                boolean succeeded = "Succeeded".equals(phaseOf(pod));
+                if (!succeeded) {
+                  return "Failed".equals(phaseOf(pod))
+                      || pod.getMetadata().getDeletionTimestamp() != null;
+                }
+                if (Labels.label(pod, Labels.COMPONENT).map(Labels.PLAN::equals).orElse(false)) {
+                  return processing;
+                }
+                return ShardFold.completionIndex(pod).map(counted::get).orElse(true);
+              })
+          .toList();
     }
 
     /** What must exist before the Jobs are created; the first unmet, if any. */
@@ -238,7 +305,7 @@ public final class BatchDecider {
       }
       if (!Jobs.complete(planJob)) {
         planning(status, "planning Job " + PlanJob.name(run) + " is running" + note);
-        blockedBySecret(planPods, status);
+        cannotRun(planJob, planPods, status);
         return;
       }
       Optional<Pod> succeeded =
@@ -253,7 +320,7 @@ public final class BatchDecider {
         status
             .counts(
                 new ImageCounts(0L, 0L, 0L, 0L),
-                new ShardCounts(0, 0, 0, 0),
+                ShardCounts.of(0, 0, 0, 0),
                 new VariantCounts(0L, 0L, 0L),
                 null)
             .manifest(parsed.get().manifest())
@@ -264,7 +331,7 @@ public final class BatchDecider {
         status
             .counts(
                 new ImageCounts(p.total(), 0L, 0L, 0L),
-                new ShardCounts(p.shards(), 0, 0, 0),
+                ShardCounts.of(p.shards(), 0, 0, 0),
                 new VariantCounts(0L, 0L, 0L),
                 null)
             .manifest(p.manifest());
@@ -285,21 +352,52 @@ public final class BatchDecider {
       }
     }
 
-    /** Folds the processing Job and its pods' summaries into status. */
-    private void processing(Run run, Job job, List<Pod> pods, ImageBatchStatusAggregator status) {
-      ShardResults results = ShardResults.fold(pods);
+    /**
+     * Folds the summaries of newly succeeded shards into the run's sums (each index once), and
+     * judges the Job.
+     */
+    private void processing(
+        Run run, Job job, List<Pod> pods, boolean sameRun, ImageBatchStatusAggregator status) {
+      ShardFold fold = sameRun ? ShardFold.resume(previous) : ShardFold.fresh();
       long total = ProcessJob.totalImages(job);
       int shards = job.getSpec().getCompletions() == null ? 0 : job.getSpec().getCompletions();
       var jobStatus = job.getStatus();
-      int succeededShards = jobStatus == null ? 0 : IndexSet.count(jobStatus.getCompletedIndexes());
+      java.util.BitSet completed =
+          IndexSet.parse(jobStatus == null ? null : jobStatus.getCompletedIndexes());
       int failedShards = jobStatus == null ? 0 : IndexSet.count(jobStatus.getFailedIndexes());
       int active = jobStatus == null || jobStatus.getActive() == null ? 0 : jobStatus.getActive();
+      java.util.SortedMap<Integer, Pod> succeeded = new java.util.TreeMap<>();
+      for (Pod pod : pods) {
+        if ("Succeeded".equals(phaseOf(pod))) {
+          ShardFold.completionIndex(pod).ifPresent(i -> succeeded.putIfAbsent(i, pod));
+        }
+      }
+      succeeded.forEach(
+          (index, pod) -> {
+            if (!fold.counted(index)) {
+              TerminationMessages.of(pod, RunnerPodTemplate.CONTAINER)
+                  .flatMap(TerminationMessage::shard)
+                  .ifPresentOrElse(summary -> fold.add(index, summary), () -> fold.unknown(index));
+            }
+          });
+      Optional<java.time.Instant> completedAt = completedAt(job);
+      if (completedAt.isPresent()) {
+        Duration waited = Duration.between(completedAt.get(), observed.now());
+        if (waited.compareTo(SUMMARY_GRACE) >= 0) {
+          // The pod of a completed index is gone without its summary (deleted before the operator
+          // held a finalizer on it, or its finalizer removed by hand): count the index, not its
+          // images.
+          completed.stream().filter(i -> !succeeded.containsKey(i)).forEach(fold::unknown);
+        } else if (fold.countedShards() < shards) {
+          recheck = SUMMARY_GRACE.minus(waited);
+        }
+      }
       status
           .counts(
-              new ImageCounts(total, results.succeeded(), results.failed(), results.skipped()),
-              new ShardCounts(shards, succeededShards, failedShards, active),
-              new VariantCounts(results.written(), results.bytesIn(), results.bytesOut()),
-              results.failures())
+              fold.images(total),
+              fold.shards(shards, completed.cardinality(), failedShards, active),
+              fold.variants(),
+              fold.failures())
           .manifest(ProcessJob.manifest(job).orElse(null));
 
       Optional<JobCondition> failure =
@@ -339,11 +437,11 @@ public final class BatchDecider {
         return;
       }
       long allowed = budget.allowed(total);
-      if (results.failed() > allowed) {
+      if (fold.failed() > allowed) {
         status.phase(
             Phase.Failed,
             "TooManyFailedImages",
-            results.failed()
+            fold.failed()
                 + " images failed, more than execution.maxFailedImages allows ("
                 + allowed
                 + " of "
@@ -352,36 +450,73 @@ public final class BatchDecider {
         return;
       }
       if (Jobs.complete(job)) {
-        if (results.reported() + results.unreadable() >= shards) {
-          String unread =
-              results.unreadable() == 0
+        if (fold.countedShards() >= shards) {
+          String unknown =
+              fold.unknownShards() == 0
                   ? ""
-                  : "; " + results.unreadable() + " shards left no readable summary";
+                  : "; the image counts of "
+                      + fold.unknownShards()
+                      + " shards are unknown (their pods were gone before their summaries were"
+                      + " read)";
           status.phase(
               Phase.Succeeded,
               "Succeeded",
               String.format(
                   "%d images: %d succeeded, %d failed, %d skipped%s",
-                  total, results.succeeded(), results.failed(), results.skipped(), unread));
+                  total, fold.succeeded(), fold.failed(), fold.skipped(), unknown));
           return;
         }
         running(status, "collecting shard results");
-        recheck = CACHE_CATCH_UP;
+        if (recheck == null) {
+          recheck = CACHE_CATCH_UP;
+        }
         return;
       }
       running(
           status,
           String.format(
               "%d of %d shards done, %d running (Job %s)",
-              succeededShards, shards, active, ProcessJob.name(run)));
+              completed.cardinality(), shards, active, ProcessJob.name(run)));
     }
 
     /**
-     * A pod of the run waiting for a missing Secret (or key) stalls the batch until it starts. The
-     * Pod informer maps runner pods to their batch, so the kubelet's status writes (to waiting,
-     * then to running once the Secret exists) reconcile the batch again: no timed recheck.
+     * Why the run's pods do not run, if they do not: a missing Secret (or key), an image that
+     * cannot be pulled, a quota refusing the pods (Stalled: a user must act); no capacity, or no
+     * admission by Kueue yet (Reconciling: it can clear by itself). The Pod informer maps runner
+     * pods to their batch, so the kubelet's and the scheduler's status writes reconcile the batch
+     * again: no timed recheck, but for Kueue's grace.
      */
-    private void blockedBySecret(List<Pod> pods, ImageBatchStatusAggregator status) {
+    private void cannotRun(Job job, List<Pod> pods, ImageBatchStatusAggregator status) {
+      if (suspended || Jobs.finished(job)) {
+        return;
+      }
+      Optional<PodsCannotRun.Trouble> trouble =
+          PodsCannotRun.pods(pods)
+              .or(() -> PodsCannotRun.failedCreate(job, observed.failedCreate()));
+      Optional<String> queue = Jobs.queueName(batch);
+      if (trouble.isEmpty()
+          && Boolean.TRUE.equals(job.getSpec().getSuspend())
+          && queue.isPresent()) {
+        PodsCannotRun.Admission admission =
+            observed.admission().orElse(PodsCannotRun.Admission.NO_WORKLOAD);
+        trouble =
+            Optional.of(PodsCannotRun.notAdmitted(job, queue.get(), admission, observed.now()));
+        Duration waited =
+            Duration.between(
+                java.time.Instant.parse(job.getMetadata().getCreationTimestamp()), observed.now());
+        if (admission == PodsCannotRun.Admission.NO_WORKLOAD
+            && waited.compareTo(PodsCannotRun.ADMISSION_GRACE) < 0) {
+          recheck = PodsCannotRun.ADMISSION_GRACE.minus(waited);
+        }
+      }
+      trouble.ifPresent(
+          t -> {
+            if (t.stalled()) {
+              status.blocked(t.reason(), t.message());
+            } else {
+              status.waiting(t.reason(), t.message());
+            }
+          });
       SecretsMissing.check(batch, pods)
           .ifPresent(unmet -> status.blocked(unmet.reason(), unmet.message()));
     }
@@ -443,6 +578,37 @@ public final class BatchDecider {
           .filter(p -> Labels.label(p, Labels.COMPONENT).map(component::equals).orElse(false))
           .toList();
     }
+  }
+
+  /** The pods that still hold the operator's finalizer. */
+  private static List<Pod> held(List<Pod> pods) {
+    return pods.stream().filter(ShardResultFinalizer::held).toList();
+  }
+
+  /** Whether a status shows that its run's Indexed Job was created. */
+  private static boolean processStarted(ImageBatchStatus status) {
+    return !terminal(status.phase())
+        && status.shards() != null
+        && status.shards().total() != null
+        && status.shards().total() > 0;
+  }
+
+  private static String reported(ImageBatchStatus status) {
+    ImageBatchStatus.ShardCounts shards = status.shards();
+    int counted = IndexSet.count(shards.folded()) + IndexSet.count(shards.unknown());
+    return counted + " of " + shards.total() + " shards reported";
+  }
+
+  /** When the Job completed: its completionTime, else its Complete condition's time. */
+  private static Optional<java.time.Instant> completedAt(Job job) {
+    if (!Jobs.complete(job)) {
+      return Optional.empty();
+    }
+    String time =
+        Optional.ofNullable(job.getStatus().getCompletionTime())
+            .or(() -> Jobs.condition(job, "Complete").map(JobCondition::getLastTransitionTime))
+            .orElse(null);
+    return Optional.ofNullable(time).map(java.time.Instant::parse);
   }
 
   static boolean terminal(Phase phase) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.Phase;
@@ -17,25 +18,28 @@ import io.imagebatch.operator.metrics.BatchMetrics;
 import io.imagebatch.operator.precondition.PersistentVolumeClaimsExist;
 import io.imagebatch.operator.rollout.RunnerResolver;
 import io.imagebatch.operator.workload.Labels;
-import io.imagebatch.operator.workload.RunnerPodTemplate;
-import io.imagebatch.operator.workload.SpecConfigMap;
+import io.imagebatch.operator.workload.ShardResultFinalizer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -50,13 +54,18 @@ import java.util.stream.Collectors;
  * RBAC is the chart's (helm/imagebatch/templates/_helpers.tpl), the one place it is written.
  */
 @ControllerConfiguration(name = ImageBatchReconciler.NAME)
-public class ImageBatchReconciler implements Reconciler<ImageBatch> {
+public class ImageBatchReconciler implements Reconciler<ImageBatch>, Cleaner<ImageBatch> {
   public static final String NAME = "imagebatch";
+
+  private static final long LIST_PAGE = 500;
+
+  /** How soon a deleted batch looks again for Jobs and pods still on their way out. */
+  private static final Duration CLEANUP_RECHECK = Duration.ofSeconds(2);
 
   private final BatchMetrics metrics;
   private final RunnerSettings settings;
-  private InformerEventSource<PersistentVolumeClaim, ImageBatch> claims;
-  private InformerEventSource<ImageRunner, ImageBatch> runners;
+  private volatile StatusWriteHook afterStatusWrite = StatusWriteHook.NONE;
+  private BatchObserver observer;
 
   public ImageBatchReconciler(RunnerSettings settings, BatchMetrics metrics) {
     this.settings = settings;
@@ -67,7 +76,7 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
   public List<EventSource<?, ImageBatch>> prepareEventSources(
       EventSourceContext<ImageBatch> context) {
     metrics.watch(() -> context.getPrimaryCache().list().toList());
-    claims =
+    InformerEventSource<PersistentVolumeClaim, ImageBatch> claims =
         informer(
             context,
             PersistentVolumeClaim.class,
@@ -75,15 +84,20 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
             naming(
                 context,
                 (batch, claim) -> PersistentVolumeClaimsExist.claims(batch).containsKey(claim)));
-    runners =
+    InformerEventSource<ImageRunner, ImageBatch> runners =
         informer(
             context,
             ImageRunner.class,
             null,
             naming(context, (batch, runner) -> RunnerResolver.runnerName(batch).equals(runner)));
+    observer = new BatchObserver(claims, runners);
     return List.of(
         informer(context, Job.class, Labels.MANAGED_SELECTOR, byBatchLabel()),
-        informer(context, Pod.class, Labels.MANAGED_SELECTOR, byBatchLabel()),
+        new InformerEventSource<>(
+            configuration(context, Pod.class, Labels.MANAGED_SELECTOR, byBatchLabel())
+                .withItemStore(new PrunedPodStore())
+                .build(),
+            context),
         informer(context, ConfigMap.class, Labels.MANAGED_SELECTOR, byBatchLabel()),
         claims,
         runners);
@@ -95,91 +109,107 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
     KubernetesClient client = context.getClient();
     Decision decision =
         new BatchDecider(settings, client.getKubernetesSerialization())
-            .decide(observe(batch, context));
+            .decide(observer.observe(batch, context));
     Actions actions = new Actions(client);
     decision.actions().forEach(actions::run);
-    UpdateControl<ImageBatch> control = finish(client, batch, decision.status());
-    return decision.recheck() == null ? control : control.rescheduleAfter(decision.recheck());
+    finish(context, batch, decision.status());
+    // Only now, with the summaries they carried written, may the folded pods go.
+    afterStatusWrite.run(batch, decision.status());
+    decision.release().forEach(actions::release);
+    return decision.recheck() == null
+        ? UpdateControl.noUpdate()
+        : UpdateControl.<ImageBatch>noUpdate().rescheduleAfter(decision.recheck());
+  }
+
+  /**
+   * A deleted batch: its Jobs go (so no new pod is created) and the operator's finalizer leaves
+   * every pod; the batch goes once none is left.
+   */
+  @Override
+  public DeleteControl cleanup(ImageBatch batch, Context<ImageBatch> context) {
+    Actions actions = new Actions(context.getClient());
+    List<Job> jobs = List.copyOf(context.getSecondaryResources(Job.class));
+    jobs.forEach(job -> actions.run(new Action.DeleteJob(job)));
+    List<Pod> held =
+        context.getSecondaryResources(Pod.class).stream()
+            .filter(ShardResultFinalizer::held)
+            .toList();
+    held.forEach(actions::release);
+    return jobs.isEmpty() && held.isEmpty()
+        ? DeleteControl.defaultDelete()
+        : DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK);
+  }
+
+  /** For tests: runs between a status write and the finalizer removals it allows. */
+  public void afterStatusWrite(StatusWriteHook hook) {
+    this.afterStatusWrite = hook;
+  }
+
+  /** Something to run between a status write and the finalizer removals (a crash, in tests). */
+  @FunctionalInterface
+  public interface StatusWriteHook {
+    StatusWriteHook NONE = (batch, written) -> {};
+
+    void run(ImageBatch batch, ImageBatchStatus written);
   }
 
   /** An API request failed: status says so (the phase and counts stay), and JOSDK retries. */
   @Override
   public ErrorStatusUpdateControl<ImageBatch> updateErrorStatus(
       ImageBatch batch, Context<ImageBatch> context, Exception e) {
+    if (e instanceof KubernetesClientException k
+        && k.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+      return ErrorStatusUpdateControl.noStatusUpdate(); // a stale read: the retry sees the news
+    }
     ImageBatchStatus next =
         ApiFailure.status(
             batch.getStatus(),
             Labels.generation(batch),
             Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
             e);
-    BatchEvents.recordStall(context.getClient(), batch, batch.getStatus(), next);
+    BatchEvents.record(context.getClient(), batch, batch.getStatus(), next);
     return Objects.equals(batch.getStatus(), next)
         ? ErrorStatusUpdateControl.noStatusUpdate()
-        : ErrorStatusUpdateControl.patchStatus(statusOnly(batch, next));
-  }
-
-  private Observation observe(ImageBatch batch, Context<ImageBatch> context) {
-    String namespace = batch.getMetadata().getNamespace();
-    Set<String> presentClaims =
-        PersistentVolumeClaimsExist.claims(batch).keySet().stream()
-            .filter(name -> claims.get(new ResourceID(name, namespace)).isPresent())
-            .collect(Collectors.toSet());
-    // Users' ConfigMaps are not watched (that would cache every ConfigMap): one GET, only while the
-    // run has not started.
-    Optional<ConfigMap> urls =
-        RunnerPodTemplate.urlsFrom(batch)
-            .filter(ref -> context.getSecondaryResources(Job.class).isEmpty())
-            .flatMap(
-                ref ->
-                    Optional.ofNullable(
-                        context
-                            .getClient()
-                            .configMaps()
-                            .inNamespace(namespace)
-                            .withName(ref.name())
-                            .get()));
-    return new Observation(
-        batch,
-        List.copyOf(context.getSecondaryResources(Job.class)),
-        List.copyOf(context.getSecondaryResources(Pod.class)),
-        context.getSecondaryResources(ConfigMap.class).stream()
-            .filter(c -> SpecConfigMap.name(batch).equals(c.getMetadata().getName()))
-            .findFirst(),
-        presentClaims,
-        urls,
-        runners.get(new ResourceID(RunnerResolver.runnerName(batch), namespace)),
-        Instant.now());
+        : ErrorStatusUpdateControl.patchStatus(statusOnly(batch, next, true));
   }
 
   /**
-   * The one place where a batch's previous and next status are both known: records the events of
-   * the transition, counts a finished run's images ({@link BatchMetrics}), and patches status when
-   * it changed.
+   * The one place where a batch's previous and next status are both known: writes status when it
+   * changed (an update with the read resourceVersion, so a pass that read a stale batch fails and
+   * retries instead of folding a shard twice; the written batch is cached for the next pass), then
+   * records the events of the transition and counts a finished run's images ({@link BatchMetrics}).
    */
-  private UpdateControl<ImageBatch> finish(
-      KubernetesClient client, ImageBatch batch, ImageBatchStatus next) {
+  private void finish(Context<ImageBatch> context, ImageBatch batch, ImageBatchStatus next) {
     ImageBatchStatus previous = batch.getStatus();
-    Phase before = previous == null ? null : previous.phase();
-    boolean newRun = previous == null || !Objects.equals(previous.startTime(), next.startTime());
-    if (next.phase() != before || (newRun && next.startTime() != null)) {
-      BatchEvents.record(client, batch, next);
-      if (BatchDecider.terminal(next.phase())) {
-        metrics.finished(next);
-      }
+    if (!Objects.equals(previous, next)) {
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+          batch,
+          context,
+          read -> {
+            ImageBatch written = context.getClient().getKubernetesSerialization().clone(read);
+            written.setStatus(next);
+            return written;
+          });
     }
-    BatchEvents.recordStall(client, batch, previous, next);
-    return Objects.equals(previous, next)
-        ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(statusOnly(batch, next));
+    BatchEvents.record(context.getClient(), batch, previous, next);
+    Phase before = previous == null ? null : previous.phase();
+    if (BatchDecider.terminal(next.phase()) && next.phase() != before) {
+      metrics.finished(next);
+    }
   }
 
-  /** A patch body with status alone, so the status patch can never own a field of spec. */
-  private static ImageBatch statusOnly(ImageBatch batch, ImageBatchStatus status) {
+  /**
+   * A patch body with status alone, so the status patch can never own a field of spec; with the
+   * read resourceVersion, so it cannot overwrite a newer status (its folded sums).
+   */
+  private static ImageBatch statusOnly(
+      ImageBatch batch, ImageBatchStatus status, boolean ifUnchanged) {
     ImageBatch fresh = new ImageBatch();
     fresh.setMetadata(
         new ObjectMetaBuilder()
             .withName(batch.getMetadata().getName())
             .withNamespace(batch.getMetadata().getNamespace())
+            .withResourceVersion(ifUnchanged ? batch.getMetadata().getResourceVersion() : null)
             .build());
     fresh.setStatus(status);
     return fresh;
@@ -215,13 +245,27 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
       Class<R> type,
       String labelSelector,
       SecondaryToPrimaryMapper<R> mapper) {
+    return new InformerEventSource<>(
+        configuration(context, type, labelSelector, mapper).build(), context);
+  }
+
+  /**
+   * Lists in pages of {@value #LIST_PAGE}: a restart of an operator watching a batch of thousands
+   * of shards would otherwise read every pod in one response (a 256 MiB heap could not hold it).
+   */
+  private static <R extends HasMetadata> InformerEventSourceConfiguration.Builder<R> configuration(
+      EventSourceContext<ImageBatch> context,
+      Class<R> type,
+      String labelSelector,
+      SecondaryToPrimaryMapper<R> mapper) {
     var configuration =
         InformerEventSourceConfiguration.from(type, ImageBatch.class)
             .withName(type.getSimpleName().toLowerCase(Locale.ROOT))
-            .withSecondaryToPrimaryMapper(mapper);
+            .withSecondaryToPrimaryMapper(mapper)
+            .withInformerListLimit(LIST_PAGE);
     if (labelSelector != null) {
       configuration.withLabelSelector(labelSelector);
     }
-    return new InformerEventSource<>(configuration.build(), context);
+    return configuration;
   }
 }

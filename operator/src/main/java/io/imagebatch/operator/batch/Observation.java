@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageRunner;
+import io.imagebatch.operator.precondition.PodsCannotRun;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,9 @@ import java.util.Set;
  * @param presentClaims the PersistentVolumeClaims the batch names that exist
  * @param urlsConfigMap the ConfigMap source.http.urlsFrom names, when it exists
  * @param imageRunner the ImageRunner spec.runner names, when it exists
+ * @param failedCreate the message of the latest FailedCreate event of a Job of the batch that is
+ *     missing pods
+ * @param admission what Kueue has for a Job of the batch created suspended, when one waits
  */
 public record Observation(
     ImageBatch batch,
@@ -29,4 +33,6 @@ public record Observation(
     Set<String> presentClaims,
     Optional<ConfigMap> urlsConfigMap,
     Optional<ImageRunner> imageRunner,
+    Optional<String> failedCreate,
+    Optional<PodsCannotRun.Admission> admission,
     Instant now) {}

@@ -11,16 +11,49 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Kubernetes Events on the batch as its phase changes (Planning, Running, Succeeded, Failed), and a
- * Warning when it stalls for something the user must create (a Secret, PVC or ImageRunner).
+ * Kubernetes Events on a batch, from its status transition: the phase changes (Planning, Running,
+ * Suspended, Resumed, Succeeded, Failed), a run abandoned for a new generation (Superseded), and
+ * one Warning per new stall (a Secret, claim or ImageRunner to create, an image that cannot be
+ * pulled, a quota): its reason and message say what to fix.
  */
 public final class BatchEvents {
   private static final Set<Phase> ANNOUNCED =
-      Set.of(Phase.Planning, Phase.Running, Phase.Succeeded, Phase.Failed);
+      Set.of(Phase.Planning, Phase.Running, Phase.Suspended, Phase.Succeeded, Phase.Failed);
 
   private BatchEvents() {}
 
-  public static void record(KubernetesClient client, ImageBatch batch, ImageBatchStatus status) {
+  /** The events of the transition from {@code previous} to {@code next}. */
+  public static void record(
+      KubernetesClient client, ImageBatch batch, ImageBatchStatus previous, ImageBatchStatus next) {
+    Phase before = previous == null ? null : previous.phase();
+    boolean newRun = previous == null || !Objects.equals(previous.startTime(), next.startTime());
+    if (newRun
+        && next.startTime() != null
+        && previous != null
+        && previous.startTime() != null
+        && before != Phase.Succeeded
+        && before != Phase.Failed) {
+      Events.record(
+          client,
+          batch,
+          Events.NORMAL,
+          "Superseded",
+          "the run started "
+              + previous.startTime()
+              + " (generation "
+              + previous.observedGeneration()
+              + ") was abandoned for a new run of generation "
+              + next.observedGeneration()
+              + ": its Jobs are deleted");
+    }
+    if (next.phase() != before || (newRun && next.startTime() != null)) {
+      phase(client, batch, before, next);
+    }
+    stall(client, batch, previous, next);
+  }
+
+  private static void phase(
+      KubernetesClient client, ImageBatch batch, Phase before, ImageBatchStatus status) {
     if (!ANNOUNCED.contains(status.phase())) {
       return;
     }
@@ -28,19 +61,22 @@ public final class BatchEvents {
         status.conditions() == null || status.conditions().isEmpty()
             ? status.phase().name()
             : status.conditions().get(0).getMessage();
+    boolean resumed =
+        before == Phase.Suspended
+            && (status.phase() == Phase.Planning || status.phase() == Phase.Running);
     Events.record(
         client,
         batch,
         status.phase() == Phase.Failed ? Events.WARNING : Events.NORMAL,
-        status.phase().name(),
+        resumed ? "Resumed" : status.phase().name(),
         message);
   }
 
   /**
-   * A Warning when the batch becomes Stalled, or stalls for another reason, without failing (a
-   * failure has its own Failed event): the reason and message say what to create.
+   * A Warning when the batch becomes Stalled for a new reason without failing (a failure has its
+   * own Failed event): once per stall, however its message changes while it lasts.
    */
-  public static void recordStall(
+  private static void stall(
       KubernetesClient client, ImageBatch batch, ImageBatchStatus previous, ImageBatchStatus next) {
     if (next.phase() == Phase.Failed) {
       return;
@@ -50,11 +86,7 @@ public final class BatchEvents {
       return;
     }
     Optional<Condition> before = previous == null ? Optional.empty() : stalled(previous);
-    boolean same =
-        before.isPresent()
-            && Objects.equals(before.get().getReason(), now.get().getReason())
-            && Objects.equals(before.get().getMessage(), now.get().getMessage());
-    if (!same) {
+    if (before.isEmpty() || !Objects.equals(before.get().getReason(), now.get().getReason())) {
       Events.record(client, batch, Events.WARNING, now.get().getReason(), now.get().getMessage());
     }
   }

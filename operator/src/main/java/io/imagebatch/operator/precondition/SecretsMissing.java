@@ -29,6 +29,7 @@ public final class SecretsMissing {
   /** What to create, when one of {@code pods} waits for a missing Secret or key. */
   public static Optional<Unmet> check(ImageBatch batch, Collection<Pod> pods) {
     return pods.stream()
+        .filter(p -> p.getStatus() != null && "Pending".equals(p.getStatus().getPhase()))
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .flatMap(SecretsMissing::waiting)
         .filter(w -> KubeletSecretMessage.CREATE_CONTAINER_CONFIG_ERROR.equals(w.getReason()))

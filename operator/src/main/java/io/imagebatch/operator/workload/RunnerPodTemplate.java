@@ -137,6 +137,7 @@ public final class RunnerPodTemplate {
     return new PodTemplateSpecBuilder()
         .withNewMetadata()
         .withLabels(Labels.of(run, component))
+        .withFinalizers(ShardResultFinalizer.NAME)
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")

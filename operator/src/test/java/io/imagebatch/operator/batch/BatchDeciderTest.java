@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.imagebatch.api.contract.PlanSummary;
 import io.imagebatch.api.contract.TerminationMessage;
@@ -178,7 +179,7 @@ class BatchDeciderTest {
     assertThat(process.getSpec().getCompletionMode()).isEqualTo("Indexed");
     assertThat(decision.status().phase()).isEqualTo(Phase.Running);
     assertThat(decision.status().images()).isEqualTo(new ImageCounts(2000L, 0L, 0L, 0L));
-    assertThat(decision.status().shards()).isEqualTo(new ShardCounts(10, 0, 0, 0));
+    assertThat(decision.status().shards()).isEqualTo(ShardCounts.of(10, 0, 0, 0));
     assertThat(condition(decision.status(), "Ready").getMessage())
         .isEqualTo("2000 images in 10 shards: Job b-g1");
   }
@@ -252,7 +253,7 @@ class BatchDeciderTest {
     ImageBatchStatus status = decision.status();
     assertThat(status.phase()).isEqualTo(Phase.Running);
     assertThat(status.images()).isEqualTo(new ImageCounts(30L, 9L, 1L, 0L));
-    assertThat(status.shards()).isEqualTo(new ShardCounts(3, 1, 0, 2));
+    assertThat(status.shards()).isEqualTo(new ShardCounts(3, 1, 0, 2, "0", null));
     assertThat(status.progress()).isEqualTo("10/30");
     assertThat(status.failures()).extracting(f -> f.source()).containsExactly("in/0.jpg");
     assertThat(condition(status, "Ready").getMessage())
@@ -272,7 +273,9 @@ class BatchDeciderTest {
     assertThat(decision.status().phase()).isEqualTo(Phase.Succeeded);
     assertThat(condition(decision.status(), "Complete").getMessage())
         .isEqualTo("30 images: 30 succeeded, 0 failed, 0 skipped");
-    assertThat(decision.status().completionTime()).isEqualTo(NOW.toString());
+    assertThat(decision.status().completionTime())
+        .as("the Job's completionTime")
+        .isEqualTo(BatchFixtures.COMPLETED.toString());
   }
 
   @Test
@@ -429,6 +432,236 @@ class BatchDeciderTest {
         .isEqualTo(
             "spec.execution.maxFailedImages must be a non-negative integer, or a percentage from"
                 + " 0% to 100% such as \"1%\" or \"2.5%\", not \"5\"");
+  }
+
+  @Test
+  void aShardIsFoldedOnceAndItsPodReleasedAfterTheWrite() {
+    World world = running(world(batch(S3, 1)), 30, 3);
+    world.pod(PROCESS, 0, "Succeeded", shard(0, 10, 0));
+    Pod pod = world.pods.getLast();
+
+    Decision first = world.step();
+
+    assertThat(first.release()).containsExactly(pod);
+    assertThat(first.status().images()).isEqualTo(new ImageCounts(30L, 10L, 0L, 0L));
+    assertThat(first.status().shards().folded()).isEqualTo("0");
+
+    // The same pod again (its update, a resync): not counted twice, nothing left to release.
+    Decision again = world.step();
+    assertThat(again.status().images()).isEqualTo(new ImageCounts(30L, 10L, 0L, 0L));
+    assertThat(again.release()).isEmpty();
+  }
+
+  @Test
+  void countsNeverGoBackwardsWhenAFoldedPodIsDeleted() {
+    World world = running(world(batch(S3, 1)), 30, 3);
+    world.pod(PROCESS, 0, "Succeeded", shard(0, 10, 0));
+    world.pod(PROCESS, 1, "Succeeded", shard(1, 10, 0));
+    world.step();
+    world.pods.removeIf(p -> p.getMetadata().getName().startsWith("b-g1-0-"));
+
+    Decision decision = world.step();
+
+    assertThat(decision.status().images()).isEqualTo(new ImageCounts(30L, 20L, 0L, 0L));
+    assertThat(decision.status().shards().folded()).isEqualTo("0-1");
+  }
+
+  /** Issue 14: a succeeded index whose pod went before it was read no longer stalls the batch. */
+  @Test
+  void aCompletedIndexWhosePodIsGoneCountsAsUnknownAndTheBatchFinishes() {
+    World world = running(world(batch(S3, 1)), 30, 3);
+    world.pod(PROCESS, 0, "Succeeded", shard(0, 10, 0));
+    world.pod(PROCESS, 2, "Succeeded", shard(2, 10, 0));
+    world.finish(PROCESS, "Complete", "CompletionsReached", "", "0-2");
+
+    Decision decision = world.step();
+
+    assertThat(decision.status().phase()).isEqualTo(Phase.Succeeded);
+    assertThat(decision.status().shards().folded()).isEqualTo("0,2");
+    assertThat(decision.status().shards().unknown()).isEqualTo("1");
+    assertThat(decision.status().images()).isEqualTo(new ImageCounts(30L, 20L, 0L, 0L));
+    assertThat(condition(decision.status(), "Complete").getMessage())
+        .isEqualTo(
+            "30 images: 20 succeeded, 0 failed, 0 skipped; the image counts of 1 shards are"
+                + " unknown (their pods were gone before their summaries were read)");
+  }
+
+  @Test
+  void aJustCompletedJobWaitsForItsPodsBeforeCountingThemUnknown() {
+    World world = running(world(batch(S3, 1)), 30, 3);
+    world.pod(PROCESS, 0, "Succeeded", shard(0, 10, 0));
+    world.finish(PROCESS, "Complete", "CompletionsReached", "", "0-2");
+    Job job = world.job(PROCESS);
+    job.getStatus().setCompletionTime(NOW.minusSeconds(4).toString());
+
+    Decision decision = world.step();
+
+    assertThat(decision.status().phase()).isEqualTo(Phase.Running);
+    assertThat(decision.status().shards().unknown()).isNull();
+    assertThat(decision.recheck()).isEqualTo(java.time.Duration.ofSeconds(6));
+  }
+
+  @Test
+  void aNewGenerationStartsFreshSums() {
+    World world = running(world(batch(S3, 1)), 30, 3);
+    world.pod(PROCESS, 0, "Succeeded", shard(0, 10, 0));
+    world.step();
+    world.batch =
+        BatchFixtures.withStatus(
+            batch(S3.replace("width: 400", "width: 800"), 2), world.batch.getStatus());
+    world.step(); // the new run plans
+    world.finish("b-plan-g2", "Complete", "CompletionsReached", "", "0");
+    world.pod(
+        "b-plan-g2",
+        null,
+        "Succeeded",
+        TerminationMessage.encode(new PlanSummary(30, 3, 10, "s3://derived/_imagebatch/b/2/")));
+    world.step();
+    world.pod("b-g2", 0, "Succeeded", shard(0, 10, 1));
+
+    Decision decision = world.step();
+
+    assertThat(decision.status().images()).isEqualTo(new ImageCounts(30L, 9L, 1L, 0L));
+    assertThat(decision.status().shards().folded()).isEqualTo("0");
+  }
+
+  /** Issue 14: a Job deleted by its TTL before the batch finished started the whole batch again. */
+  @Test
+  void aRunWhoseJobsVanishIsNeverStartedAgain() {
+    World world = running(world(batch(S3, 1)), 30, 3);
+    world.pod(PROCESS, 0, "Succeeded", shard(0, 10, 0));
+    world.step();
+    world.jobs.clear();
+    world.pods.clear();
+
+    Decision decision = world.step();
+
+    assertThat(decision.actions()).isEmpty();
+    assertThat(decision.status().phase()).isEqualTo(Phase.Failed);
+    assertThat(reason(decision.status(), "Failed")).isEqualTo("JobsDeleted");
+    assertThat(condition(decision.status(), "Failed").getMessage())
+        .isEqualTo(
+            "the run's Jobs were deleted before it finished (1 of 3 shards reported); it is not"
+                + " run again: change the spec to start a new run");
+    assertThat(decision.status().images()).isEqualTo(new ImageCounts(30L, 10L, 0L, 0L));
+    assertThat(world.decide().actions()).as("and stays so").isEmpty();
+  }
+
+  @Test
+  void podsThatNeedNoFoldingAreReleased() {
+    World world = running(world(batch(S3 + "execution: { maxFailedImages: 5 }", 1)), 30, 3);
+    Pod plan = world.pods.getFirst();
+    assertThat(plan.getMetadata().getFinalizers())
+        .as("the plan is in the Indexed Job now")
+        .doesNotContain(io.imagebatch.operator.workload.ShardResultFinalizer.NAME);
+    world.pod(PROCESS, 1, "Failed", "OOMKilled");
+    Pod failed = world.pods.getLast();
+    world.pod(PROCESS, 2, "Running", null);
+    Pod running = world.pods.getLast();
+
+    Decision decision = world.step();
+
+    assertThat(decision.release()).containsExactly(failed);
+    assertThat(decision.release()).doesNotContain(running);
+  }
+
+  @Test
+  void anImageThatCannotBePulledStallsTheBatch() {
+    World world = running(world(batch(S3, 1)), 30, 3);
+    world.waitingPod(
+        PROCESS, "ImagePullBackOff", "Back-off pulling image \"r.example.com/runner:9\"");
+
+    ImageBatchStatus status = world.step().status();
+
+    assertThat(status.phase()).isEqualTo(Phase.Running);
+    assertThat(reason(status, "Stalled")).isEqualTo("ImagePullFailed");
+    assertThat(condition(status, "Stalled").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "Reconciling").getStatus()).isEqualTo("False");
+    assertThat(condition(status, "Stalled").getMessage())
+        .startsWith("runner pod b-g1-waiting-1 cannot pull")
+        .contains("(ImagePullBackOff: Back-off pulling image \"r.example.com/runner:9\")")
+        .endsWith(
+            "fix the runner image (the ImageRunner's slot, or the operator's"
+                + " imagebatch.runner.image) or the image pull credentials");
+  }
+
+  @Test
+  void anUnschedulablePodWaitsForCapacity() {
+    World world = running(world(batch(S3, 1)), 30, 3);
+    world.waitingPod(PROCESS, "ContainerCreating", "");
+    Pod pod = world.pods.getLast();
+    pod.getStatus().getContainerStatuses().clear();
+    pod.getStatus()
+        .getConditions()
+        .add(
+            new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                .withType("PodScheduled")
+                .withStatus("False")
+                .withReason("Unschedulable")
+                .withMessage("0/3 nodes are available: 3 Insufficient memory.")
+                .build());
+
+    ImageBatchStatus status = world.step().status();
+
+    assertThat(reason(status, "Reconciling")).isEqualTo("Unschedulable");
+    assertThat(condition(status, "Reconciling").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "Stalled").getStatus()).isEqualTo("False");
+    assertThat(condition(status, "Reconciling").getMessage())
+        .isEqualTo(
+            "runner pod b-g1-waiting-1 cannot be scheduled: 0/3 nodes are available: 3"
+                + " Insufficient memory.; it waits for capacity (check spec.execution.resources,"
+                + " nodeSelector, tolerations and affinity)");
+  }
+
+  @Test
+  void aQuotaRefusingThePodsStallsTheBatch() {
+    World world = running(world(batch(S3, 1)), 30, 3);
+    world.failedCreate =
+        Optional.of(
+            "pods \"b-g1-0-abcde\" is forbidden: exceeded quota: compute, requested:"
+                + " limits.memory=2Gi, used: limits.memory=0, limited: limits.memory=1Gi");
+
+    ImageBatchStatus status = world.step().status();
+
+    assertThat(reason(status, "Stalled")).isEqualTo("QuotaExceeded");
+    assertThat(condition(status, "Stalled").getMessage())
+        .isEqualTo(
+            "the Job controller cannot create the pods of Job b-g1: pods \"b-g1-0-abcde\" is"
+                + " forbidden: exceeded quota: compute, requested: limits.memory=2Gi, used:"
+                + " limits.memory=0, limited: limits.memory=1Gi; raise the namespace's"
+                + " ResourceQuota, or lower spec.execution.resources or"
+                + " spec.execution.parallelism");
+  }
+
+  @Test
+  void aJobKueueHasNotAdmittedWaitsAndSaysWhenKueueSeemsAbsent() {
+    World world = world(batch(S3 + "execution: { queueName: team-a }", 1));
+    world.step();
+    world.admission =
+        Optional.of(io.imagebatch.operator.precondition.PodsCannotRun.Admission.WORKLOAD_EXISTS);
+
+    Decision waiting = world.decide();
+
+    assertThat(reason(waiting.status(), "Reconciling")).isEqualTo("WaitingForAdmission");
+    assertThat(condition(waiting.status(), "Reconciling").getStatus()).isEqualTo("True");
+    assertThat(condition(waiting.status(), "Reconciling").getMessage())
+        .isEqualTo("Job b-plan-g1 waits for Kueue to admit it (LocalQueue \"team-a\")");
+
+    world.admission =
+        Optional.of(io.imagebatch.operator.precondition.PodsCannotRun.Admission.NO_KUEUE);
+    assertThat(condition(world.decide().status(), "Reconciling").getMessage())
+        .isEqualTo(
+            "Job b-plan-g1 waits for Kueue to admit it (LocalQueue \"team-a\"), but this cluster"
+                + " has no Kueue API (workloads.kueue.x-k8s.io): install Kueue, or remove"
+                + " spec.execution.queueName");
+
+    world.admission =
+        Optional.of(io.imagebatch.operator.precondition.PodsCannotRun.Admission.NO_WORKLOAD);
+    // The Job was created an hour before NOW: past the grace.
+    assertThat(condition(world.decide().status(), "Reconciling").getMessage())
+        .endsWith(
+            "but Kueue made no Workload for it in 2 minutes: is Kueue running, and does LocalQueue"
+                + " \"team-a\" exist in this namespace?");
   }
 
   private static Job jobBefore(Decision decision) {

@@ -18,6 +18,7 @@ import io.imagebatch.api.v1alpha1.ImageRunner;
 import io.imagebatch.operator.config.RunnerSettings;
 import io.imagebatch.operator.workload.Labels;
 import io.imagebatch.operator.workload.RunnerPodTemplate;
+import io.imagebatch.operator.workload.ShardResultFinalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +41,10 @@ final class BatchFixtures {
           Map.of("memory", "2Gi"),
           Duration.ofSeconds(15));
   static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
+  /** When finished Jobs completed: well before NOW, past the grace for their pods' summaries. */
+  static final Instant COMPLETED = NOW.minusSeconds(60);
+
   static final String S3 =
       """
       source: { s3: { bucket: raw, credentialsSecret: s3-credentials } }
@@ -89,6 +94,9 @@ final class BatchFixtures {
     Set<String> claims = Set.of();
     Optional<ConfigMap> urls = Optional.empty();
     Optional<ImageRunner> runner = Optional.empty();
+    Optional<String> failedCreate = Optional.empty();
+    Optional<io.imagebatch.operator.precondition.PodsCannotRun.Admission> admission =
+        Optional.empty();
 
     World(ImageBatch batch) {
       this.batch = batch;
@@ -96,7 +104,16 @@ final class BatchFixtures {
 
     Observation observation() {
       return new Observation(
-          batch, List.copyOf(jobs), List.copyOf(pods), specConfigMap, claims, urls, runner, NOW);
+          batch,
+          List.copyOf(jobs),
+          List.copyOf(pods),
+          specConfigMap,
+          claims,
+          urls,
+          runner,
+          failedCreate,
+          admission,
+          NOW);
     }
 
     Decision decide() {
@@ -121,7 +138,21 @@ final class BatchFixtures {
         }
       }
       batch = withStatus(batch, decision.status());
+      for (Pod pod : decision.release()) {
+        pods.remove(pod);
+        Pod released = SERIALIZATION.clone(pod);
+        released.getMetadata().getFinalizers().remove(ShardResultFinalizer.NAME);
+        pods.add(released);
+      }
       return decision;
+    }
+
+    /** The pod as the world holds it now (after releases). */
+    Pod podNamed(String name) {
+      return pods.stream()
+          .filter(p -> p.getMetadata().getName().equals(name))
+          .findFirst()
+          .orElseThrow();
     }
 
     Job job(String name) {
@@ -139,6 +170,7 @@ final class BatchFixtures {
           new JobBuilder(job)
               .editOrNewStatus()
               .withCompletedIndexes(completed)
+              .withCompletionTime("Complete".equals(type) ? COMPLETED.toString() : null)
               .addNewCondition()
               .withType(type)
               .withStatus("True")
@@ -164,19 +196,10 @@ final class BatchFixtures {
 
     /** A pod of {@code job} that ended with {@code message} as its termination message. */
     void pod(String job, Integer index, String phase, String message) {
-      Job owner = job(job);
       PodBuilder pod =
-          new PodBuilder()
-              .withNewMetadata()
-              .withName(job + "-" + index + "-" + pods.size())
-              .withNamespace("shop")
-              .withCreationTimestamp("2026-11-27T11:0" + pods.size() % 10 + ":00Z")
-              .withLabels(owner.getSpec().getTemplate().getMetadata().getLabels())
-              .endMetadata()
-              .withNewStatus()
-              .withPhase(phase)
-              .addNewContainerStatus()
-              .withName(RunnerPodTemplate.CONTAINER)
+          runnerPod(job, job + "-" + index + "-" + pods.size(), phase)
+              .editStatus()
+              .editFirstContainerStatus()
               .withNewState()
               .withNewTerminated()
               .withExitCode("Succeeded".equals(phase) ? 0 : 1)
@@ -195,19 +218,10 @@ final class BatchFixtures {
 
     /** A pod of {@code job} waiting to start, as a kubelet reports it. */
     void waitingPod(String job, String reason, String message) {
-      Job owner = job(job);
       pods.add(
-          new PodBuilder()
-              .withNewMetadata()
-              .withName(job + "-waiting-" + pods.size())
-              .withNamespace("shop")
-              .withCreationTimestamp("2026-11-27T11:00:00Z")
-              .withLabels(owner.getSpec().getTemplate().getMetadata().getLabels())
-              .endMetadata()
-              .withNewStatus()
-              .withPhase("Pending")
-              .addNewContainerStatus()
-              .withName(RunnerPodTemplate.CONTAINER)
+          runnerPod(job, job + "-waiting-" + pods.size(), "Pending")
+              .editStatus()
+              .editFirstContainerStatus()
               .withNewState()
               .withNewWaiting()
               .withReason(reason)
@@ -217,6 +231,25 @@ final class BatchFixtures {
               .endContainerStatus()
               .endStatus()
               .build());
+    }
+
+    /** A runner pod as the Job controller creates it from {@code job}'s template. */
+    private PodBuilder runnerPod(String job, String name, String phase) {
+      Job owner = job(job);
+      return new PodBuilder()
+          .withNewMetadata()
+          .withName(name)
+          .withNamespace("shop")
+          .withCreationTimestamp("2026-11-27T11:0" + pods.size() % 10 + ":00Z")
+          .withLabels(owner.getSpec().getTemplate().getMetadata().getLabels())
+          .withFinalizers(owner.getSpec().getTemplate().getMetadata().getFinalizers())
+          .endMetadata()
+          .withNewStatus()
+          .withPhase(phase)
+          .addNewContainerStatus()
+          .withName(RunnerPodTemplate.CONTAINER)
+          .endContainerStatus()
+          .endStatus();
     }
   }
 
