@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobFluent;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.imagebatch.api.SchemaDefaults;
 import io.imagebatch.api.contract.ShardSummary;
@@ -164,34 +165,36 @@ final class BatchFixtures {
 
     /** The Job controller's verdict on a Job. */
     void finish(String name, String type, String reason, String message, String completed) {
-      Job job = job(name);
-      jobs.remove(job);
-      jobs.add(
-          new JobBuilder(job)
-              .editOrNewStatus()
-              .withCompletedIndexes(completed)
-              .withCompletionTime("Complete".equals(type) ? COMPLETED.toString() : null)
-              .addNewCondition()
-              .withType(type)
-              .withStatus("True")
-              .withReason(reason)
-              .withMessage(message)
-              .endCondition()
-              .endStatus()
-              .build());
+      updateStatus(
+          name,
+          status ->
+              status
+                  .withCompletedIndexes(completed)
+                  .withCompletionTime("Complete".equals(type) ? COMPLETED.toString() : null)
+                  .addNewCondition()
+                  .withType(type)
+                  .withStatus("True")
+                  .withReason(reason)
+                  .withMessage(message)
+                  .endCondition());
     }
 
     void progress(String name, String completed, String failed, int active) {
+      updateStatus(
+          name,
+          status ->
+              status.withCompletedIndexes(completed).withFailedIndexes(failed).withActive(active));
+    }
+
+    /**
+     * Replaces a Job with a copy whose status {@code change} edited, as the Job controller does.
+     */
+    private void updateStatus(
+        String name,
+        java.util.function.UnaryOperator<JobFluent<JobBuilder>.StatusNested<JobBuilder>> change) {
       Job job = job(name);
       jobs.remove(job);
-      jobs.add(
-          new JobBuilder(job)
-              .editOrNewStatus()
-              .withCompletedIndexes(completed)
-              .withFailedIndexes(failed)
-              .withActive(active)
-              .endStatus()
-              .build());
+      jobs.add(change.apply(new JobBuilder(job).editOrNewStatus()).endStatus().build());
     }
 
     /** A pod of {@code job} that ended with {@code message} as its termination message. */
