@@ -50,7 +50,11 @@ The operator's rules: the one place they are written (the Quarkus build generate
 cluster-wide, or per watched namespace; the Lease rule is granted in the release namespace only
 (leader-election-role.yaml). Tests run the packaged operator as this ServiceAccount with exactly
 these rules. No Secrets: runner pods read them, the operator never does. ImageRunners are read and
-only their status written: their spec belongs to Git.
+only their status written: their spec belongs to Git. Pods are patched for one thing only: to
+remove the operator's finalizer once a shard's summary is folded into status. Events and Kueue
+Workloads are read to tell why pods do not run (a FailedCreate from a quota; no admission yet); a
+queued batch is paused and resumed by patching its Workloads' spec.active (Kueue owns the Job's
+suspend).
 */}}
 {{- define "imagebatch.operatorRules" -}}
 - apiGroups: ["imagebatch.io"]
@@ -61,25 +65,25 @@ only their status written: their spec belongs to Git.
   verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get", "list", "watch", "patch", "update"]
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "patch", "update"]
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["get"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["kueue.x-k8s.io"]
-  resources: ["workloads"]
-  verbs: ["get", "list", "patch"]
+  verbs: ["create", "patch", "get", "list"]
 - apiGroups: ["imagebatch.io"]
   resources: ["imagerunners"]
   verbs: ["get", "list", "watch"]
 - apiGroups: ["imagebatch.io"]
   resources: ["imagerunners/status"]
   verbs: ["get", "patch", "update"]
+- apiGroups: ["kueue.x-k8s.io"]
+  resources: ["workloads"]
+  verbs: ["get", "list", "patch"]
 {{- end }}
 
 {{/*

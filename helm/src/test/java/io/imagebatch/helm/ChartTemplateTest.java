@@ -128,19 +128,19 @@ class ChartTemplateTest {
         List.of("batch"),
         List.of("jobs"),
         List.of("get", "list", "watch", "create", "patch", "update", "delete")),
-    tuple(List.of(""), List.of("pods"), List.of("get", "list", "watch")),
+    tuple(List.of(""), List.of("pods"), List.of("get", "list", "watch", "patch", "update")),
     tuple(
         List.of(""),
         List.of("configmaps"),
         List.of("get", "list", "watch", "create", "patch", "update")),
-    tuple(List.of(""), List.of("persistentvolumeclaims"), List.of("get")),
-    tuple(List.of(""), List.of("events"), List.of("create", "patch")),
-    tuple(List.of("kueue.x-k8s.io"), List.of("workloads"), List.of("get", "list", "patch")),
+    tuple(List.of(""), List.of("persistentvolumeclaims"), List.of("get", "list", "watch")),
+    tuple(List.of(""), List.of("events"), List.of("create", "patch", "get", "list")),
     tuple(List.of("imagebatch.io"), List.of("imagerunners"), List.of("get", "list", "watch")),
     tuple(
         List.of("imagebatch.io"),
         List.of("imagerunners/status"),
         List.of("get", "patch", "update")),
+    tuple(List.of("kueue.x-k8s.io"), List.of("workloads"), List.of("get", "list", "patch")),
   };
 
   @Test

@@ -10,7 +10,8 @@ import io.imagebatch.api.contract.TerminationMessage;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.e2e.controlplane.node.Outcome;
 import io.imagebatch.e2e.controlplane.node.RunningPod;
-import io.imagebatch.operator.dependent.Labels;
+import io.imagebatch.operator.status.ShardFold;
+import io.imagebatch.operator.workload.Labels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -115,6 +116,10 @@ final class Batches {
                 new ShardSummary.Variants((total - failed) * 2, 1000, 100),
                 failures,
                 false)));
+  }
+
+  static int index(Pod pod) {
+    return ShardFold.completionIndex(pod).orElse(-1);
   }
 
   static int index(RunningPod pod) {

@@ -14,7 +14,7 @@ import io.imagebatch.e2e.controlplane.TestNamespace;
 import io.imagebatch.e2e.controlplane.node.NodeSimulator;
 import io.imagebatch.e2e.controlplane.node.Outcome;
 import io.imagebatch.e2e.controlplane.node.PodBehavior;
-import io.imagebatch.operator.dependent.Labels;
+import io.imagebatch.operator.workload.Labels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -24,7 +24,7 @@ import io.imagebatch.e2e.controlplane.TestNamespace;
 import io.imagebatch.e2e.controlplane.node.NodeSimulator;
 import io.imagebatch.e2e.controlplane.node.Outcome;
 import io.imagebatch.e2e.controlplane.node.PodBehavior;
-import io.imagebatch.operator.dependent.Labels;
+import io.imagebatch.operator.workload.Labels;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +78,8 @@ class ImageBatchLifecycleIT {
       assertThat(status.phase()).isEqualTo(Phase.Succeeded);
       assertThat(status.observedGeneration()).isEqualTo(done.getMetadata().getGeneration());
       assertThat(status.images()).isEqualTo(new ImageBatchStatus.ImageCounts(400L, 400L, 0L, 0L));
-      assertThat(status.shards()).isEqualTo(new ImageBatchStatus.ShardCounts(2, 2, 0, 0));
+      assertThat(status.shards())
+          .isEqualTo(new ImageBatchStatus.ShardCounts(2, 2, 0, 0, "0-1", null));
       assertThat(status.variants().written()).isEqualTo(800);
       assertThat(status.progress()).isEqualTo("400/400");
       assertThat(status.manifest()).isEqualTo("s3://derived/_imagebatch/catalog/1/");

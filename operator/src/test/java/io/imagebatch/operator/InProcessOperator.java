@@ -3,9 +3,9 @@ package io.imagebatch.operator;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.e2e.controlplane.ControlPlane;
+import io.imagebatch.operator.batch.ImageBatchReconciler;
 import io.imagebatch.operator.config.RunnerSettings;
 import io.imagebatch.operator.metrics.BatchMetrics;
-import io.imagebatch.operator.reconciler.ImageBatchReconciler;
 import io.imagebatch.operator.rollout.ImageRunnerReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,10 +28,13 @@ public final class InProcessOperator implements AutoCloseable {
 
   private final Operator operator;
   private final BatchMetrics metrics;
+  private final ImageBatchReconciler reconciler;
 
-  private InProcessOperator(Operator operator, BatchMetrics metrics) {
+  private InProcessOperator(
+      Operator operator, BatchMetrics metrics, ImageBatchReconciler reconciler) {
     this.operator = operator;
     this.metrics = metrics;
+    this.reconciler = reconciler;
   }
 
   /** The settings the in-process operator runs with unless a test gives others. */
@@ -60,11 +63,15 @@ public final class InProcessOperator implements AutoCloseable {
     BatchMetrics metrics = new BatchMetrics(new SimpleMeterRegistry());
     Operator operator =
         new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(
-        new ImageBatchReconciler(settings, metrics), c -> c.settingNamespaces(namespaces));
+    ImageBatchReconciler reconciler = new ImageBatchReconciler(settings, metrics);
+    operator.register(reconciler, c -> c.settingNamespaces(namespaces));
     operator.register(new ImageRunnerReconciler(metrics), c -> c.settingNamespaces(namespaces));
     operator.start();
-    return new InProcessOperator(operator, metrics);
+    return new InProcessOperator(operator, metrics, reconciler);
+  }
+
+  public ImageBatchReconciler reconciler() {
+    return reconciler;
   }
 
   public BatchMetrics metrics() {

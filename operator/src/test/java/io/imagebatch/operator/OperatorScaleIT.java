@@ -9,7 +9,7 @@ import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
 import io.imagebatch.e2e.controlplane.RequiresControllerManager;
 import io.imagebatch.e2e.controlplane.TestNamespace;
 import io.imagebatch.e2e.controlplane.node.NodeSimulator;
-import io.imagebatch.operator.dependent.Labels;
+import io.imagebatch.operator.workload.Labels;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;

@@ -15,7 +15,7 @@ import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
 import io.imagebatch.e2e.controlplane.TestNamespace;
 import io.imagebatch.e2e.controlplane.node.NodeSimulator;
 import io.imagebatch.e2e.controlplane.node.Outcome;
-import io.imagebatch.operator.dependent.Labels;
+import io.imagebatch.operator.workload.Labels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

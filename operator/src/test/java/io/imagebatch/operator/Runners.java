@@ -8,7 +8,7 @@ import io.imagebatch.api.v1alpha1.ImageRunner;
 import io.imagebatch.e2e.controlplane.node.Outcome;
 import io.imagebatch.e2e.controlplane.node.PodBehavior;
 import io.imagebatch.e2e.controlplane.node.RunningPod;
-import io.imagebatch.operator.dependent.Labels;
+import io.imagebatch.operator.workload.Labels;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;

@@ -62,4 +62,29 @@ public record ExecutionSpec(
     @JsonPropertyDescription("Passed to runner pods.") List<Toleration> tolerations,
     @JsonPropertyDescription("Passed to runner pods.") Affinity affinity,
     @JsonPropertyDescription("Passed to runner pods.") String priorityClassName,
-    @JsonPropertyDescription("Passed to runner pods.") String serviceAccountName) {}
+    @JsonPropertyDescription("Passed to runner pods.") String serviceAccountName) {
+
+  /** Nothing set: a spec without execution, before the API server applies the defaults. */
+  public static ExecutionSpec unset() {
+    return new ExecutionSpec(
+        null, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** This spec with {@code resources} instead of its own. */
+  public ExecutionSpec withResources(ResourceRequirements resources) {
+    return new ExecutionSpec(
+        parallelism,
+        imagesPerShard,
+        resources,
+        retriesPerShard,
+        maxFailedImages,
+        activeDeadlineSeconds,
+        ttlSecondsAfterFinished,
+        queueName,
+        nodeSelector,
+        tolerations,
+        affinity,
+        priorityClassName,
+        serviceAccountName);
+  }
+}

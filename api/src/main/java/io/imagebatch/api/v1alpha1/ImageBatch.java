@@ -24,6 +24,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Categories("imagebatch")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Status",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = Type.STRING,
+    getDescription =
+        "The Ready condition's reason: Planning, Running, Succeeded, or why the batch waits or is"
+            + " stalled (Unschedulable, ImagePullFailed, QuotaExceeded, SecretNotFound, ...).")
+@AdditionalPrinterColumn(
     name = "Progress",
     jsonPath = ".status.progress",
     type = Type.STRING,
@@ -34,7 +41,25 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.runner.image",
     type = Type.STRING,
     getDescription = "The runner image this run uses.")
+@AdditionalPrinterColumn(
+    name = "Shards",
+    jsonPath = ".status.shards.succeeded",
+    type = Type.INTEGER,
+    priority = 1,
+    getDescription = "Shards done.")
+@AdditionalPrinterColumn(
+    name = "Variants",
+    jsonPath = ".status.variants.written",
+    type = Type.INTEGER,
+    priority = 1,
+    getDescription = "Variants written.")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Message",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].message",
+    type = Type.STRING,
+    priority = 1,
+    getDescription = "The Ready condition's message: progress, or what to fix.")
 @SchemaCustomizer(value = Describe.class, input = SchemaDescriptions.IMAGE_BATCH)
 public class ImageBatch extends CustomResource<ImageBatchSpec, ImageBatchStatus>
     implements Namespaced {

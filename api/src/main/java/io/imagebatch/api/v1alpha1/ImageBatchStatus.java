@@ -58,7 +58,21 @@ public record ImageBatchStatus(
       @JsonPropertyDescription("Shards planned.") Integer total,
       @JsonPropertyDescription("Shards done.") Integer succeeded,
       @JsonPropertyDescription("Shards failed after retries.") Integer failed,
-      @JsonPropertyDescription("Shards running now.") Integer active) {}
+      @JsonPropertyDescription("Shards running now.") Integer active,
+      @JsonPropertyDescription(
+              "Shard indexes whose summaries are counted in images and variants, each once, e.g."
+                  + " 0-41,43 (like a Job's completedIndexes).")
+          String folded,
+      @JsonPropertyDescription(
+              "Succeeded shard indexes whose pods were gone before their summaries were read:"
+                  + " done, but their image counts are unknown.")
+          String unknown) {
+
+    /** Counts without folded or unknown indexes. */
+    public static ShardCounts of(int total, int succeeded, int failed, int active) {
+      return new ShardCounts(total, succeeded, failed, active, null, null);
+    }
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record VariantCounts(

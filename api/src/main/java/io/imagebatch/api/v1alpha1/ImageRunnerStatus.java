@@ -40,6 +40,8 @@ public record ImageRunnerStatus(
   public enum VerificationPhase {
     Pending,
     Running,
+    /** The verification batch waits for something a user must fix (its Stalled condition). */
+    Stalled,
     Passed,
     Failed
   }

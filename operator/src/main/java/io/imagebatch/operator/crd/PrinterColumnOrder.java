@@ -11,21 +11,26 @@ import java.util.List;
 /**
  * Runs at build time on each generated CRD ({@code quarkus.operator-sdk.crd.post-processor}). The
  * generator sorts printer columns by JSON path, but kubectl shows them in list order and the
- * contract's orders are PHASE, PROGRESS, FAILED, RUNNER, AGE (ImageBatch) and ACTIVE, IMAGE,
- * CANDIDATE, VERIFICATION, AGE (ImageRunner). The two kinds share no column but Age.
+ * contract's orders are PHASE, STATUS, PROGRESS, FAILED, RUNNER, AGE (ImageBatch; -o wide adds
+ * SHARDS and VARIANTS before AGE and MESSAGE after it) and ACTIVE, IMAGE, CANDIDATE, VERIFICATION,
+ * AGE (ImageRunner). The two kinds share no column but Age.
  */
 public class PrinterColumnOrder implements CRDPostProcessor {
   static final List<String> ORDER =
       List.of(
           "Phase",
+          "Status",
           "Progress",
           "Failed",
           "Runner",
+          "Shards",
+          "Variants",
           "Active",
           "Image",
           "Candidate",
           "Verification",
-          "Age");
+          "Age",
+          "Message");
 
   @Override
   public HasMetadata process(HasMetadata crd, String crdSpecVersion) {

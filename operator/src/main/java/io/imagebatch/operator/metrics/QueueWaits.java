@@ -1,7 +1,7 @@
 package io.imagebatch.operator.metrics;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.imagebatch.operator.dependent.Labels;
+import io.imagebatch.operator.workload.Labels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

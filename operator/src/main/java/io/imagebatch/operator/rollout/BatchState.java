@@ -7,8 +7,18 @@ import io.imagebatch.api.v1alpha1.ImageBatchStatus.Phase;
 import java.time.Instant;
 import java.util.Optional;
 
-/** What the rollout needs to know of a verification batch. */
-public record BatchState(String name, Phase phase, String message, Instant created) {
+/**
+ * What the rollout needs to know of a verification batch.
+ *
+ * @param stalledReason the Stalled condition's reason while the batch is stalled (a missing claim
+ *     or Secret, an image that cannot be pulled), else null
+ */
+public record BatchState(
+    String name, Phase phase, String message, Instant created, String stalledReason) {
+
+  public BatchState(String name, Phase phase, String message, Instant created) {
+    this(name, phase, message, created, null);
+  }
 
   public static BatchState of(ImageBatch batch) {
     ImageBatchStatus status = batch.getStatus();
@@ -21,11 +31,23 @@ public record BatchState(String name, Phase phase, String message, Instant creat
             .map(Condition::getMessage)
             .orElse("");
     String created = batch.getMetadata().getCreationTimestamp();
+    String stalled =
+        Optional.ofNullable(status)
+            .map(ImageBatchStatus::conditions)
+            .flatMap(
+                cs ->
+                    cs.stream()
+                        .filter(c -> "Stalled".equals(c.getType()) && "True".equals(c.getStatus()))
+                        .findFirst())
+            .filter(c -> phase != Phase.Failed)
+            .map(Condition::getReason)
+            .orElse(null);
     return new BatchState(
         batch.getMetadata().getName(),
         phase,
         message,
-        created == null ? Instant.now() : Instant.parse(created));
+        created == null ? Instant.now() : Instant.parse(created),
+        stalled);
   }
 
   private static boolean isTrue(Condition c) {

@@ -284,6 +284,12 @@ public final class RolloutDecider {
           "ImageBatch %s did not finish within promotion.verification.timeoutSeconds (%d); it was %s: %s"
               .formatted(batch, timeout.toSeconds(), run.phase(), run.message());
       stop = Optional.of(batch);
+    } else if (run.stalledReason() != null) {
+      // It may still pass once a user fixes what it waits for, until the timeout.
+      phase = VerificationPhase.Stalled;
+      message =
+          "ImageBatch " + batch + " is stalled (" + run.stalledReason() + "): " + run.message();
+      recheck = Duration.between(now, run.created().plus(timeout)).plusSeconds(1);
     } else {
       phase = VerificationPhase.Running;
       message = "ImageBatch " + batch + " is " + run.phase() + ": " + run.message();
@@ -341,7 +347,9 @@ public final class RolloutDecider {
 
   private List<Condition> conditions(Candidate candidate) {
     VerificationPhase phase = candidate == null ? null : candidate.verification().phase();
-    boolean progressing = phase == VerificationPhase.Pending || phase == VerificationPhase.Running;
+    boolean stalled = phase == VerificationPhase.Stalled;
+    boolean progressing =
+        phase == VerificationPhase.Pending || phase == VerificationPhase.Running || stalled;
     boolean degraded = phase == VerificationPhase.Failed;
     String live =
         activeImage == null
@@ -369,7 +377,9 @@ public final class RolloutDecider {
     String readyReason =
         activeImage == null
             ? "NoImage"
-            : progressing ? "Verifying" : degraded ? "VerificationFailed" : "Active";
+            : stalled
+                ? "VerificationStalled"
+                : progressing ? "Verifying" : degraded ? "VerificationFailed" : "Active";
     String readyMessage =
         progressing ? live + "; " + verifying : degraded ? live + "; " + failed : live;
     return List.of(

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageRunner;
 import io.imagebatch.api.v1alpha1.RunnerColor;
-import io.imagebatch.operator.dependent.Labels;
+import io.imagebatch.operator.workload.Labels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

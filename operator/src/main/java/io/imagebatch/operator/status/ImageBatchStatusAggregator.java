@@ -32,6 +32,7 @@ public final class ImageBatchStatusAggregator {
   private String reason = "Pending";
   private String message = "";
   private boolean stalled;
+  private boolean waiting;
   private PinnedRunner runner;
   private ImageCounts images;
   private ShardCounts shards;
@@ -51,12 +52,37 @@ public final class ImageBatchStatusAggregator {
     this.now = now;
   }
 
+  /**
+   * An aggregator that keeps what {@code previous} says (phase, runner, counts, manifest, times),
+   * for a reconciliation that could not observe anything new (an API failure).
+   */
+  public static ImageBatchStatusAggregator keeping(
+      ImageBatchStatus previous, long generation, String now) {
+    ImageBatchStatusAggregator status = new ImageBatchStatusAggregator(previous, generation, now);
+    if (previous == null) {
+      return status;
+    }
+    if (previous.phase() != null) {
+      status.phase = previous.phase();
+    }
+    status.runner = previous.runner();
+    status.images = previous.images();
+    status.shards = previous.shards();
+    status.variants = previous.variants();
+    status.failures = previous.failures();
+    status.manifest = previous.manifest();
+    status.startTime = previous.startTime();
+    status.completionTime = previous.completionTime();
+    return status;
+  }
+
   /** The phase, with the reason and message shown on the conditions. */
   public ImageBatchStatusAggregator phase(Phase phase, String reason, String message) {
     this.phase = phase;
     this.reason = reason;
     this.message = message == null ? "" : message;
     this.stalled = phase == Phase.Failed;
+    this.waiting = false;
     return this;
   }
 
@@ -75,6 +101,19 @@ public final class ImageBatchStatusAggregator {
     this.reason = reason;
     this.message = message == null ? "" : message;
     this.stalled = true;
+    this.waiting = false;
+    return this;
+  }
+
+  /**
+   * The run waits for something that can clear by itself (capacity, an admission, the API server):
+   * the phase stays, Reconciling is True with this reason and message, Stalled is False.
+   */
+  public ImageBatchStatusAggregator waiting(String reason, String message) {
+    this.reason = reason;
+    this.message = message == null ? "" : message;
+    this.stalled = false;
+    this.waiting = true;
     return this;
   }
 
@@ -110,7 +149,11 @@ public final class ImageBatchStatusAggregator {
   public ImageBatchStatus build() {
     boolean succeeded = phase == Phase.Succeeded;
     boolean failed = phase == Phase.Failed;
-    boolean inProgress = (phase == Phase.Planning || phase == Phase.Running) && !stalled;
+    boolean inProgress =
+        !stalled
+            && (waiting
+                ? !succeeded && !failed
+                : phase == Phase.Planning || phase == Phase.Running);
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(READY, succeeded, succeeded ? "Succeeded" : reason));
     conditions.add(condition(RECONCILING, inProgress, reason));

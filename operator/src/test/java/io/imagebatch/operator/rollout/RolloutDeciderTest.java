@@ -66,6 +66,36 @@ class RolloutDeciderTest {
     assertThat(running.status().activeImage()).isEqualTo(V14);
   }
 
+  /** Issue 14: the VERIFICATION column said Running while the batch was stalled on a PVC. */
+  @Test
+  void aStalledVerificationBatchShowsAsStalled() {
+    ImageRunner runner = runner("Auto", "blue", V14, V15);
+    RolloutDecider.Decision pending = decide(runner, null);
+    String batch = pending.create().orElseThrow().batch();
+    batches.put(
+        batch,
+        new BatchState(
+            batch,
+            Phase.Pending,
+            "PersistentVolumeClaim \"samples\" (spec.source.volume.claimName) not found",
+            T0,
+            "PersistentVolumeClaimNotFound"));
+
+    RolloutDecider.Decision stalled = decide(runner, pending.status());
+
+    assertThat(stalled.status().candidate().verification().phase())
+        .isEqualTo(VerificationPhase.Stalled);
+    assertThat(stalled.status().candidate().verification().message())
+        .isEqualTo(
+            "ImageBatch "
+                + batch
+                + " is stalled (PersistentVolumeClaimNotFound): PersistentVolumeClaim"
+                + " \"samples\" (spec.source.volume.claimName) not found");
+    assertThat(condition(stalled, "Ready").getReason()).isEqualTo("VerificationStalled");
+    assertThat(condition(stalled, "Progressing").getStatus()).isEqualTo("True");
+    assertThat(stalled.status().activeImage()).isEqualTo(V14);
+  }
+
   @Test
   void autoPromotesOnPassAndKeepsTheOldImageStandingBy() {
     ImageRunner runner = runner("Auto", "blue", V14, V15);

@@ -91,4 +91,21 @@ class ImageBatchStatusAggregatorTest {
         .findFirst()
         .orElseThrow();
   }
+
+  @Test
+  void aWaitingRunIsReconcilingNotStalledAndKeepsItsPhase() {
+    ImageBatchStatus waiting =
+        new ImageBatchStatusAggregator(null, 1, T1)
+            .phase(Phase.Running, "Running", "1 of 2 shards done")
+            .waiting("Unschedulable", "runner pod p cannot be scheduled")
+            .build();
+
+    assertThat(waiting.phase()).isEqualTo(Phase.Running);
+    assertThat(condition(waiting, "Reconciling").getStatus()).isEqualTo("True");
+    assertThat(condition(waiting, "Reconciling").getReason()).isEqualTo("Unschedulable");
+    assertThat(condition(waiting, "Stalled").getStatus()).isEqualTo("False");
+    assertThat(condition(waiting, "Ready").getReason()).isEqualTo("Unschedulable");
+    assertThat(condition(waiting, "Ready").getMessage())
+        .isEqualTo("runner pod p cannot be scheduled");
+  }
 }

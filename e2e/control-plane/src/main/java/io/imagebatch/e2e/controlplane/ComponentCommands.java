@@ -77,6 +77,10 @@ final class ComponentCommands {
         "--secure-port=" + port,
         "--cert-dir=" + workDir.resolve("controller-manager-certs"),
         "--controllers=" + CONTROLLERS,
+        // The default client rate (20/s, burst 30) makes a Job of thousands of pods take minutes
+        // of waiting on the controller manager's own throttle; a real cluster tunes it too.
+        "--kube-api-qps=200",
+        "--kube-api-burst=400",
         "--root-ca-file=" + pki.caCert(),
         "--service-account-private-key-file=" + pki.serviceAccountKey());
   }

@@ -106,7 +106,8 @@ class FullFlowE2E {
       assertThat(status.phase()).isEqualTo(Phase.Succeeded);
       assertThat(status.images())
           .isEqualTo(new ImageCounts((long) sources, (long) images.size(), 1L, 0L));
-      assertThat(status.shards()).isEqualTo(new ShardCounts(shards, shards, 0, 0));
+      assertThat(status.shards())
+          .isEqualTo(new ShardCounts(shards, shards, 0, 0, "0-" + (shards - 1), null));
       assertThat(status.progress()).isEqualTo(sources + "/" + sources);
       assertThat(status.runner().image()).isEqualTo(InProcessOperator.IMAGE);
       assertThat(status.failures())
@@ -201,7 +202,8 @@ class FullFlowE2E {
       assertThat(status.images())
           .isEqualTo(new ImageCounts(images.size() + 1L, (long) images.size(), 1L, 0L));
       int shards = (images.size() + 1 + 3) / 4; // imagesPerShard 4
-      assertThat(status.shards()).isEqualTo(new ShardCounts(shards, shards, 0, 0));
+      assertThat(status.shards())
+          .isEqualTo(new ShardCounts(shards, shards, 0, 0, "0-" + (shards - 1), null));
       // Only the new variant was written: thumb was already current (overwrite: IfChanged).
       assertThat(status.variants().written()).isEqualTo(images.size());
       assertThat(status.manifest()).isEqualTo("s3://derived/out/_imagebatch/rerun/2/");
