@@ -73,7 +73,7 @@ class GitOpsHealthIT {
   @Test
   @Order(4)
   void waitingForAdmission(KubernetesClient client, TestNamespace ns) throws IOException {
-    // Queued, and no Kueue here to admit it: its Jobs stay suspended.
+    // Queued, and no Kueue here to admit it: its Jobs stay suspended, and status says why.
     try (var _ = InProcessOperator.start(client, ns.name())) {
       Batches.create(client, ns.name(), Batches.yaml("queued", 200, "queueName: image-jobs"));
       awaitBatch(
@@ -81,8 +81,18 @@ class GitOpsHealthIT {
           ns,
           "queued",
           b ->
-              Batches.isTrue(b, "Reconciling")
-                  && (phase(b) == Phase.Pending || phase(b) == Phase.Planning));
+              phase(b) == Phase.Planning
+                  && Batches.isTrue(b, "Reconciling")
+                  && Batches.condition(b, "Reconciling")
+                      .map(c -> "WaitingForAdmission".equals(c.getReason()))
+                      .orElse(false));
+      assertThat(Batches.condition(Batches.get(client, ns.name(), "queued"), "Reconciling"))
+          .get()
+          .extracting(io.fabric8.kubernetes.api.model.Condition::getMessage)
+          .isEqualTo(
+              "Job queued-plan-g1 waits for Kueue to admit it (LocalQueue \"image-jobs\"), but"
+                  + " this cluster has no Kueue API (workloads.kueue.x-k8s.io): install Kueue, or"
+                  + " remove spec.execution.queueName");
       capture(client, ns, "ImageBatch", "queued", "imagebatch-waiting-for-admission");
     }
   }

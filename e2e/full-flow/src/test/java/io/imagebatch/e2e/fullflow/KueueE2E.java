@@ -3,6 +3,7 @@ package io.imagebatch.e2e.fullflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -367,12 +369,34 @@ class KueueE2E {
   }
 
   /**
-   * The batch says it waits, not that it runs. The operator names this state (Reconciling, reason
-   * WaitingForAdmission) from the status redesign on; until then its phase is Planning or Pending.
+   * The batch says it waits for Kueue, not that it runs: Reconciling=True with reason
+   * WaitingForAdmission, naming its Job and LocalQueue (the operator sees the Workload Kueue made,
+   * so the message does not ask whether Kueue runs).
    */
   private static void assertWaitingForAdmission(KubernetesClient client, String name) {
-    ImageBatch batch = batch(client, name);
-    assertThat(batch.getStatus().phase()).isIn(Phase.Pending, Phase.Planning);
+    String message =
+        "Job " + name + "-plan-g1 waits for Kueue to admit it (LocalQueue \"image-jobs\")";
+    ImageBatch waiting =
+        awaiting(
+            client,
+            name + " Reconciling=True, WaitingForAdmission",
+            () -> batch(client, name),
+            b ->
+                reconciling(b)
+                    .filter(c -> "WaitingForAdmission".equals(c.getReason()))
+                    .isPresent());
+    assertThat(waiting.getStatus().phase()).isEqualTo(Phase.Planning);
+    assertThat(reconciling(waiting).orElseThrow())
+        .extracting(Condition::getStatus, Condition::getMessage)
+        .containsExactly("True", message);
+  }
+
+  private static Optional<Condition> reconciling(ImageBatch batch) {
+    return batch == null || batch.getStatus() == null || batch.getStatus().conditions() == null
+        ? Optional.empty()
+        : batch.getStatus().conditions().stream()
+            .filter(c -> "Reconciling".equals(c.getType()) && "True".equals(c.getStatus()))
+            .findFirst();
   }
 
   private static void awaitComplete(KubernetesClient client, String name) {
