@@ -77,7 +77,10 @@ class ChartTemplateTest {
             "QUARKUS_OPERATOR_SDK_CONTROLLERS_IMAGEBATCH_NAMESPACES", "JOSDK_ALL_NAMESPACES")
         .containsEntry(
             "QUARKUS_OPERATOR_SDK_CONTROLLERS_IMAGERUNNER_NAMESPACES", "JOSDK_ALL_NAMESPACES")
-        .doesNotContainKeys("IMAGEBATCH_RUNNER_IMAGE", "QUARKUS_PROFILE");
+        .doesNotContainKeys(
+            "IMAGEBATCH_RUNNER_IMAGE",
+            "QUARKUS_PROFILE",
+            "IMAGEBATCH_RUNNER_ALLOW_UNTRUSTED_LOADERS");
     assertThat(operator(deployment).getEnv())
         .anySatisfy(
             e -> {
@@ -248,6 +251,7 @@ class ChartTemplateTest {
                 requests: { cpu: "2", memory: 2Gi }
                 limits: { memory: 4Gi }
               httpAllowHosts: [images.internal, 10.20.0.0/16]
+              allowUntrustedLoaders: true
             """);
 
     assertThat(env(deployment(objects)))
@@ -255,7 +259,8 @@ class ChartTemplateTest {
         .containsEntry("IMAGEBATCH_RUNNER_DEFAULT_RESOURCES_REQUESTS_CPU", "2")
         .containsEntry("IMAGEBATCH_RUNNER_DEFAULT_RESOURCES_REQUESTS_MEMORY", "2Gi")
         .containsEntry("IMAGEBATCH_RUNNER_DEFAULT_RESOURCES_LIMITS_MEMORY", "4Gi")
-        .containsEntry("IMAGEBATCH_RUNNER_HTTP_ALLOW_HOSTS", "images.internal,10.20.0.0/16");
+        .containsEntry("IMAGEBATCH_RUNNER_HTTP_ALLOW_HOSTS", "images.internal,10.20.0.0/16")
+        .containsEntry("IMAGEBATCH_RUNNER_ALLOW_UNTRUSTED_LOADERS", "true");
     assertThat(operator(deployment(objects)).getImage())
         .isEqualTo("ghcr.io/imagebatch/imagebatch-operator:0.1.1");
   }
@@ -327,6 +332,14 @@ class ChartTemplateTest {
         .hasMessageContaining("values don't meet the specifications of the schema")
         .hasMessageContaining("replicas")
         .hasMessageContaining("integer");
+  }
+
+  @Test
+  void allowUntrustedLoadersIsABoolean() {
+    assertThatThrownBy(() -> Chart.template(NS, "runner: { allowUntrustedLoaders: \"yes\" }"))
+        .hasMessageContaining("values don't meet the specifications of the schema")
+        .hasMessageContaining("allowUntrustedLoaders")
+        .hasMessageContaining("boolean");
   }
 
   @Test

@@ -3,8 +3,10 @@ package io.imagebatch.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.imagebatch.api.contract.RunnerEnvironment;
 import io.imagebatch.e2e.controlplane.ControlPlane;
 import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
 import io.imagebatch.e2e.controlplane.TestNamespace;
@@ -30,7 +32,12 @@ class PackagedOperatorIT {
     try (ChartServiceAccount account = ChartServiceAccount.install(client, ns.name());
         PackagedOperator operator =
             PackagedOperator.start(
-                "packaged", account, ns.name(), "registry.example.com/runner:smoke", Map.of())) {
+                "packaged",
+                account,
+                ns.name(),
+                "registry.example.com/runner:smoke",
+                // As the chart sets runner.allowUntrustedLoaders: true.
+                Map.of("IMAGEBATCH_RUNNER_ALLOW_UNTRUSTED_LOADERS", "true"))) {
       awaitReady(operator);
 
       Batches.create(client, ns.name(), Batches.yaml("packaged", 200, ""));
@@ -38,6 +45,8 @@ class PackagedOperatorIT {
       assertThat(plan.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
           .isEqualTo("registry.example.com/runner:smoke");
       assertThat(plan.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);
+      assertThat(plan.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+          .contains(new EnvVar(RunnerEnvironment.ALLOW_UNTRUSTED_LOADERS, "true", null));
 
       // The batch gauges count the informer cache, which sees the first status write a moment
       // after the plan Job exists.
@@ -83,7 +92,11 @@ class PackagedOperatorIT {
           PackagedOperator.start("second", account, ns.name(), "r.example.com/runner:1", pod)) {
         awaitReady(second);
         Batches.create(client, ns.name(), Batches.yaml("after", 200, ""));
-        PackagedOperator.awaitPlanJob(client, ns.name(), "after");
+        Job plan = PackagedOperator.awaitPlanJob(client, ns.name(), "after");
+        assertThat(plan.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+            .as("untrusted loaders stay blocked by default")
+            .extracting(EnvVar::getName)
+            .doesNotContain(RunnerEnvironment.ALLOW_UNTRUSTED_LOADERS);
         assertThat(second.reconciliations()).isPositive();
         assertThat(second.log()).doesNotContain("forbidden");
       }

@@ -165,7 +165,8 @@ public final class BatchDecider {
                 pinned,
                 RunnerPodTemplate.resources(
                     batch.getSpec().execution(), resolved.defaults(), settings.resources()),
-                settings.httpAllowHosts());
+                settings.httpAllowHosts(),
+                settings.allowUntrustedLoaders());
         specConfigMap(run);
         status.runner(pinned);
         String note = resolved.note().isEmpty() ? "" : "; " + resolved.note();

@@ -30,6 +30,15 @@ public interface OperatorConfig {
      * field of an ImageBatch can set it.
      */
     Optional<String> httpAllowHosts();
+
+    /**
+     * Whether runner pods let the loaders libvips marks untrusted (ImageMagick, PDF, SVG, ...) read
+     * sources (IMAGEBATCH_ALLOW_UNTRUSTED_LOADERS=true in the pods); those parse hostile files with
+     * libraries not hardened for it. A cluster operator's setting: no field of an ImageBatch can
+     * set it.
+     */
+    @WithDefault("false")
+    boolean allowUntrustedLoaders();
   }
 
   interface DefaultResources {

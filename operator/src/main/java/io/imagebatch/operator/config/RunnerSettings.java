@@ -17,12 +17,15 @@ import java.util.TreeMap;
  * @param resources default resources of runner pods
  * @param stalledRecheck how soon a batch waiting for a missing object checks again
  * @param httpAllowHosts the SSRF allow-list runner pods get (IMAGEBATCH_HTTP_ALLOW_HOSTS)
+ * @param allowUntrustedLoaders whether runner pods let libvips' untrusted loaders read sources
+ *     (IMAGEBATCH_ALLOW_UNTRUSTED_LOADERS=true; default false)
  */
 public record RunnerSettings(
     String image,
     ResourceRequirements resources,
     Duration stalledRecheck,
-    Optional<String> httpAllowHosts) {
+    Optional<String> httpAllowHosts,
+    boolean allowUntrustedLoaders) {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/imagebatch/imagebatch-runner:0.1.0";
 
@@ -47,13 +50,23 @@ public record RunnerSettings(
             .withLimits(quantities(limits))
             .build(),
         stalledRecheck,
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   /** These settings with the SSRF allow-list {@code hosts} (blank: none). */
   public RunnerSettings withHttpAllowHosts(Optional<String> hosts) {
     return new RunnerSettings(
-        image, resources, stalledRecheck, hosts.map(String::strip).filter(h -> !h.isEmpty()));
+        image,
+        resources,
+        stalledRecheck,
+        hosts.map(String::strip).filter(h -> !h.isEmpty()),
+        allowUntrustedLoaders);
+  }
+
+  /** These settings with libvips' untrusted loaders allowed in runner pods, or not. */
+  public RunnerSettings withAllowUntrustedLoaders(boolean allow) {
+    return new RunnerSettings(image, resources, stalledRecheck, httpAllowHosts, allow);
   }
 
   private static Map<String, Quantity> quantities(Map<String, String> values) {

@@ -25,7 +25,8 @@ public class SettingsProducer {
             config.runner().defaultResources().requests(),
             config.runner().defaultResources().limits(),
             config.stalledRecheck())
-        .withHttpAllowHosts(config.runner().httpAllowHosts());
+        .withHttpAllowHosts(config.runner().httpAllowHosts())
+        .withAllowUntrustedLoaders(config.runner().allowUntrustedLoaders());
   }
 
   /**

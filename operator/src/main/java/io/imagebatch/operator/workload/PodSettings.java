@@ -10,6 +10,11 @@ import java.util.Optional;
  *
  * @param resources already resolved: the batch's, else the ImageRunner's, else the operator's
  * @param httpAllowHosts the cluster operator's SSRF allow-list (never the batch author's)
+ * @param allowUntrustedLoaders the cluster operator's choice to let libvips' untrusted loaders read
+ *     sources (never the batch author's)
  */
 public record PodSettings(
-    PinnedRunner runner, ResourceRequirements resources, Optional<String> httpAllowHosts) {}
+    PinnedRunner runner,
+    ResourceRequirements resources,
+    Optional<String> httpAllowHosts,
+    boolean allowUntrustedLoaders) {}

@@ -121,6 +121,10 @@ public final class RunnerPodTemplate {
     settings
         .httpAllowHosts()
         .ifPresent(hosts -> env.add(env(RunnerEnvironment.HTTP_ALLOW_HOSTS, hosts)));
+    if (settings.allowUntrustedLoaders()) {
+      // Only when allowed: unset, the runner blocks them (its safe default).
+      env.add(env(RunnerEnvironment.ALLOW_UNTRUSTED_LOADERS, "true"));
+    }
     if (resources.getLimits() != null && resources.getLimits().containsKey("memory")) {
       env.add(
           new EnvVarBuilder()

@@ -38,7 +38,9 @@ class RunnerPodEnvironmentTest {
           queueName: evil.example.com
           priorityClassName: evil.example.com
           serviceAccountName: evil.example.com
-          nodeSelector: { IMAGEBATCH_HTTP_ALLOW_HOSTS: evil.example.com }
+          nodeSelector:
+            IMAGEBATCH_HTTP_ALLOW_HOSTS: evil.example.com
+            IMAGEBATCH_ALLOW_UNTRUSTED_LOADERS: "true"
           resources: { limits: { memory: 1Gi } }
       """;
 
@@ -75,6 +77,18 @@ class RunnerPodEnvironmentTest {
   }
 
   /**
+   * Untrusted loaders are allowed by the operator's setting only, and only when it is true: unset,
+   * the runner blocks them.
+   */
+  @Test
+  void untrustedLoadersAreAllowedByTheOperatorsSettingOnly() {
+    assertThat(env(pod(HOSTILE, settings(Optional.empty()).withAllowUntrustedLoaders(true))))
+        .containsEntry(RunnerEnvironment.ALLOW_UNTRUSTED_LOADERS, "true");
+    assertThat(env(pod(HOSTILE, settings(Optional.empty()).withAllowUntrustedLoaders(false))))
+        .doesNotContainKey(RunnerEnvironment.ALLOW_UNTRUSTED_LOADERS);
+  }
+
+  /**
    * The environment's names are a fixed set: a spec, however filled, adds none and sets none of the
    * operator's (the CRD has no field for environment variables; CrdValidationIT rejects one).
    */
@@ -96,16 +110,24 @@ class RunnerPodEnvironmentTest {
   }
 
   private static PodSpec pod(String yaml, Optional<String> allowHosts) {
+    return pod(yaml, settings(allowHosts));
+  }
+
+  /** The operator's defaults, with the allow-list {@code allowHosts}. */
+  private static RunnerSettings settings(Optional<String> allowHosts) {
+    return RunnerSettings.of("runner:1", Map.of(), Map.of(), Duration.ZERO)
+        .withHttpAllowHosts(allowHosts);
+  }
+
+  private static PodSpec pod(String yaml, RunnerSettings settings) {
     ImageBatch batch = YAML.unmarshal(yaml, ImageBatch.class);
-    RunnerSettings settings =
-        RunnerSettings.of("runner:1", Map.of(), Map.of(), Duration.ZERO)
-            .withHttpAllowHosts(allowHosts);
     PodSettings pod =
         new PodSettings(
             new PinnedRunner("", "", "runner:1"),
             RunnerPodTemplate.resources(
                 batch.getSpec().execution(), Optional.empty(), settings.resources()),
-            settings.httpAllowHosts());
+            settings.httpAllowHosts(),
+            settings.allowUntrustedLoaders());
     return RunnerPodTemplate.build(new Run(batch, 1, "hash"), Labels.PLAN, "plan", pod).getSpec();
   }
 
