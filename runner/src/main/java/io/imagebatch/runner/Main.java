@@ -1,6 +1,7 @@
 package io.imagebatch.runner;
 
 import io.imagebatch.api.contract.ExitCode;
+import io.imagebatch.api.contract.RunnerEnvironment;
 import io.imagebatch.runner.cluster.PlanCommand;
 import io.imagebatch.runner.cluster.ProcessCommand;
 import io.imagebatch.runner.config.BatchFile;
@@ -60,7 +61,7 @@ public final class Main {
     if (Journal.fromEnvironment(env).isPresent()) {
       Supervisor.exitWithSupervisor();
     } else if (args.length > 0) {
-      String tmp = env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir"));
+      String tmp = env.getOrDefault(RunnerEnvironment.TMPDIR, System.getProperty("java.io.tmpdir"));
       Optional<Supervisor> supervisor =
           Supervisor.forThisProcess(args[0], env, Files.createDirectories(Path.of(tmp)));
       if (supervisor.isPresent()) {
@@ -127,7 +128,7 @@ public final class Main {
 
   private static ExitCode plan(Arguments arguments, Map<String, String> env) throws IOException {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.CLUSTER);
-    try (TempDirectory temp = TempDirectory.create(env.get("TMPDIR"))) {
+    try (TempDirectory temp = TempDirectory.create(env.get(RunnerEnvironment.TMPDIR))) {
       new PlanCommand(batch, env, temp.path()).run(terminationMessagePath(env));
     }
     return ExitCode.OK;
@@ -137,7 +138,7 @@ public final class Main {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.CLUSTER);
     StartupClock.mark("batchLoaded");
     requireSavers(batch, vips(arguments, env));
-    try (TempDirectory temp = TempDirectory.create(env.get("TMPDIR"))) {
+    try (TempDirectory temp = TempDirectory.create(env.get(RunnerEnvironment.TMPDIR))) {
       new ProcessCommand(batch, env, temp.path(), arguments.concurrency())
           .run(arguments.shard(), terminationMessagePath(env));
     }
@@ -174,7 +175,8 @@ public final class Main {
   }
 
   private static Path terminationMessagePath(Map<String, String> env) {
-    return Path.of(env.getOrDefault("IMAGEBATCH_TERMINATION_MESSAGE_PATH", "/dev/termination-log"));
+    return Path.of(
+        env.getOrDefault(RunnerEnvironment.TERMINATION_MESSAGE_PATH, "/dev/termination-log"));
   }
 
   /** The parsed command line. */
@@ -186,8 +188,7 @@ public final class Main {
       int vipsThreads,
       boolean allowUntrustedLoaders) {
     /** The cluster operator's setting on the runner pods; never the batch author's. */
-    static final String ALLOW_UNTRUSTED_LOADERS =
-        io.imagebatch.api.contract.RunnerEnvironment.ALLOW_UNTRUSTED_LOADERS;
+    static final String ALLOW_UNTRUSTED_LOADERS = RunnerEnvironment.ALLOW_UNTRUSTED_LOADERS;
 
     private static final java.util.List<String> COMMANDS =
         java.util.List.of("run", "plan", "process", "version", "help", "--help", "-h");

@@ -1,5 +1,6 @@
 package io.imagebatch.runner.isolation;
 
+import io.imagebatch.api.contract.RunnerEnvironment;
 import io.imagebatch.runner.log.Log;
 import io.imagebatch.runner.memory.MemoryLimit;
 import io.imagebatch.runner.pipeline.FailureReason;
@@ -26,8 +27,7 @@ import java.util.stream.Collectors;
  */
 public final class Supervisor {
   /** {@code false} runs the work in this process, as before (no crash isolation). */
-  public static final String ENVIRONMENT =
-      io.imagebatch.api.contract.RunnerEnvironment.CRASH_ISOLATION;
+  public static final String ENVIRONMENT = RunnerEnvironment.CRASH_ISOLATION;
 
   /** What the supervisor itself needs of the memory limit (measured RSS ~40 MiB, with margin). */
   static final long RESERVE_BYTES = 64L << 20;

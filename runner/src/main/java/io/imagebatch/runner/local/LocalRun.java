@@ -2,6 +2,7 @@ package io.imagebatch.runner.local;
 
 import io.imagebatch.api.contract.ExitCode;
 import io.imagebatch.api.contract.FailureBudget;
+import io.imagebatch.api.contract.RunnerEnvironment;
 import io.imagebatch.runner.config.LoadedBatch;
 import io.imagebatch.runner.config.SpecValidator;
 import io.imagebatch.runner.log.Log;
@@ -38,7 +39,7 @@ public final class LocalRun {
   }
 
   public Summary run() throws IOException {
-    try (TempDirectory temp = TempDirectory.create(System.getenv("TMPDIR"))) {
+    try (TempDirectory temp = TempDirectory.create(System.getenv(RunnerEnvironment.TMPDIR))) {
       return run(temp.path());
     }
   }

@@ -2,6 +2,7 @@ package io.imagebatch.runner.log;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagebatch.api.contract.RunnerEnvironment;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -57,7 +58,7 @@ public final class Log {
 
   /** IMAGEBATCH_LOG_FORMAT (text|json; default: text on a terminal, json otherwise). */
   public static Log fromEnvironment(java.util.Map<String, String> env) {
-    String format = env.get("IMAGEBATCH_LOG_FORMAT");
+    String format = env.get(RunnerEnvironment.LOG_FORMAT);
     boolean terminal = System.console() != null && System.console().isTerminal();
     Format chosen =
         format == null || format.isBlank()

@@ -1,6 +1,7 @@
 package io.imagebatch.runner.memory;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.imagebatch.api.contract.RunnerEnvironment;
 import io.imagebatch.runner.config.Quantities;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -24,7 +25,7 @@ import java.util.function.LongSupplier;
  * @param source where it came from
  */
 public record MemoryLimit(long bytes, Source source) {
-  public static final String ENV = "IMAGEBATCH_MEMORY_LIMIT";
+  public static final String ENV = RunnerEnvironment.MEMORY_LIMIT;
 
   /** cgroup v1 reports "no limit" as a page-rounded Long.MAX_VALUE; anything this big is none. */
   private static final long V1_UNLIMITED = 1L << 62;

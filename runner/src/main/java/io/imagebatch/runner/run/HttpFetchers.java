@@ -1,5 +1,6 @@
 package io.imagebatch.runner.run;
 
+import io.imagebatch.api.contract.RunnerEnvironment;
 import io.imagebatch.runner.source.SourceFetcher;
 import io.imagebatch.runner.source.http.HttpFetcher;
 import io.imagebatch.runner.source.http.HttpFetcherConfig;
@@ -17,7 +18,7 @@ final class HttpFetchers {
       throw new io.imagebatch.runner.config.InvalidSpecException(
           "environment",
           new io.imagebatch.runner.config.FieldError(
-              "IMAGEBATCH_HTTP_ALLOW_HOSTS", e.getMessage()));
+              RunnerEnvironment.HTTP_ALLOW_HOSTS, e.getMessage()));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.imagebatch.runner.run;
 
+import io.imagebatch.api.contract.RunnerEnvironment;
 import io.imagebatch.api.v1alpha1.ImageBatchSpec;
 import io.imagebatch.api.v1alpha1.OutputSpec;
 import io.imagebatch.api.v1alpha1.SourceSpec;
@@ -49,7 +50,7 @@ public record Storage(
     } else {
       outputVolume =
           volumeRoot(
-              batch, mode, env, "IMAGEBATCH_OUTPUT_ROOT", "/data/output", out.volume().path());
+              batch, mode, env, RunnerEnvironment.OUTPUT_ROOT, "/data/output", out.volume().path());
       VolumeOutputStore volume = new VolumeOutputStore(outputVolume);
       volume.clearStaleTemporaries();
       output = volume;
@@ -75,7 +76,12 @@ public record Storage(
     }
     Path root =
         volumeRoot(
-            batch, mode, env, "IMAGEBATCH_SOURCE_ROOT", "/data/source", source.volume().path());
+            batch,
+            mode,
+            env,
+            RunnerEnvironment.SOURCE_ROOT,
+            "/data/source",
+            source.volume().path());
     return new Storage(
         new VolumeSource(root, filter, outputVolume),
         new VolumeFetcher(root),
@@ -102,7 +108,7 @@ public record Storage(
     if (source.http().urls() != null && !source.http().urls().isEmpty()) {
       return source.http().urls();
     }
-    String file = env.get("IMAGEBATCH_HTTP_URLS_FILE");
+    String file = env.get(RunnerEnvironment.HTTP_URLS_FILE);
     if (file == null || !Files.exists(Path.of(file))) {
       throw new InvalidSpecException(
           "spec",

@@ -1,5 +1,6 @@
 package io.imagebatch.runner.source.http;
 
+import io.imagebatch.api.contract.RunnerEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +29,7 @@ public record HttpFetcherConfig(
     int maxRetries,
     Duration initialBackoff) {
 
-  public static final String ALLOW_HOSTS_ENV = "IMAGEBATCH_HTTP_ALLOW_HOSTS";
+  public static final String ALLOW_HOSTS_ENV = RunnerEnvironment.HTTP_ALLOW_HOSTS;
 
   public HttpFetcherConfig {
     if (maxRedirects < 0 || maxRetries < 0) {
