@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
 import io.imagebatch.e2e.controlplane.TestNamespace;
+import io.imagebatch.operator.metrics.Meters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -48,13 +49,7 @@ class ApiFailureIT {
       assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
 
       MeterRegistry registry = operator.metrics().registry();
-      assertThat(
-              registry
-                  .get("imagebatch.reconciliation.errors")
-                  .tag("kind", "ImageBatch")
-                  .counter()
-                  .count())
-          .isPositive();
+      assertThat(Meters.reconciliationErrors(registry, "ImageBatch")).isPositive();
       // The gauge counts the informer cache, which sees the status write a moment later.
       await()
           .atMost(Duration.ofMinutes(1))

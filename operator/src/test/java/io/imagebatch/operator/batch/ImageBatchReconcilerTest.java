@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.imagebatch.operator.metrics.BatchMetrics;
+import io.imagebatch.operator.metrics.Meters;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +28,6 @@ class ImageBatchReconcilerTest {
             new KubernetesClientException("the object has been modified", 409, null));
 
     assertThat(control.getResource()).isEmpty();
-    assertThat(
-            registry
-                .get("imagebatch.reconciliation.errors")
-                .tag("kind", "ImageBatch")
-                .counter()
-                .count())
-        .isZero();
+    assertThat(Meters.reconciliationErrors(registry, "ImageBatch")).isZero();
   }
 }
