@@ -7,7 +7,7 @@
 #   --smoke        3 images, 1 round; exits non-zero if a configuration fails or misses outputs (CI)
 #   --tune-sharp   run only sharp, over a grid of settings, to pick SHARP_BEST_ARGS / SHARP_BEST_ENV
 #   --configs      a subset of: runner-debian runner-sharp-libvips sharp-seq sharp-best sharp-best-420
-#                  vips-cli
+#                  vips-cli floor-sharp-libvips floor-debian
 # Environment:
 #   IMAGEBATCH_CORPUS   corpus cache (default ~/.cache/imagebatch/corpus; never inside the repo)
 #   BENCH_WORK          scratch dir for inputs, outputs, references (default ~/.cache/imagebatch/bench)
@@ -133,6 +133,9 @@ YAML
 }
 
 # --- configurations: name, label, command (run from $run), env -----------------------------------
+debian_vips() { # the libvips the runner loads by default (ldconfig's libvips.so.42)
+  { /sbin/ldconfig -p 2>/dev/null || ldconfig -p; } | awk '/libvips\.so\.42 /{print $NF; exit}'
+}
 names=() labels=() cmds=() envs=() statuses=()
 add() { names+=("$1"); labels+=("$2"); cmds+=("$3"); envs+=("${4:-}"); statuses+=("${5:-ran}"); }
 jobs=${VIPS_CLI_JOBS:-$(nproc)}
@@ -169,6 +172,12 @@ else
     "$sharp $best_args --avif-chroma 4:2:0 --out out/NAME images/*" "$best_env"
   add vips-cli "vips CLI (Debian), xargs -P $jobs" \
     "ls images/* | xargs -P $jobs -n 1 $bench/vips-cli.sh out/NAME"
+  # The floor (issue 18 item 3): the runner's libvips calls and nothing else, byte-identical outputs.
+  floor="python3 $bench/tools/floor.py"
+  add floor-sharp-libvips "floor: the runner's libvips calls, no JVM (sharp's libvips)" \
+    "$floor $sharp_vips --parallel 2 --out out/NAME images/*"
+  add floor-debian "floor: the runner's libvips calls, no JVM (Debian libvips)" \
+    "$floor $(debian_vips) --parallel 2 --out out/NAME images/*"
 fi
 write_batch runner-debian
 write_batch runner-sharp-libvips

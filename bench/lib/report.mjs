@@ -146,6 +146,19 @@ if (!opt.tune) {
         `${x(ratio(a.bytes, b.bytes))} bytes, DSSIM x1000 ${dssim(a)} vs ${dssim(b)}`);
     }
   }
+  // The floor: the runner's CPU over the same libvips calls made from a bare process, per round.
+  for (const [n, runnerName, floorName] of [['sharp\'s libvips', 'runner-sharp-libvips', 'floor-sharp-libvips'],
+    ['Debian libvips', 'runner-debian', 'floor-debian']]) {
+    const r = S(runnerName), f = S(floorName);
+    if (!r && !f) continue;
+    const perRound = records.filter((x) => x.config === runnerName).map((x) => {
+      const fl = records.find((y) => y.config === floorName && y.round === x.round);
+      return fl ? x.cpuS / fl.cpuS : null;
+    }).filter((v) => v !== null);
+    const v = ratio(r?.cpu, f?.cpu);
+    target(`runner CPU <= 1.10x the floor (${n})`, missing(r, f) ? null : v <= 1.10,
+      `${x(v)} (${fx(r?.cpu, 1)} vs ${fx(f?.cpu, 1)} CPU s, medians; per round ${perRound.map((v) => v.toFixed(3)).join(', ')})`);
+  }
   {
     // The runner's own figure (a "first-variant-ms=N" line on stdout/stderr) when it prints one;
     // else the harness's: process spawn (the JVM starts there) to the first output file appearing.
