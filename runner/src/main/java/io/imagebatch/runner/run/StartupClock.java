@@ -1,6 +1,10 @@
 package io.imagebatch.runner.run;
 
 import io.imagebatch.runner.log.Log;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -29,6 +33,12 @@ public final class StartupClock {
         }
       };
 
+  // Fields of /proc/PID/stat counted from the one after the command name (proc(5) minus 3).
+  private static final int UTIME = 11;
+  private static final int STIME = 12;
+  private static final int STARTTIME = 19;
+  private static final long MILLIS_PER_TICK = 10; // USER_HZ is 100 on Linux
+
   private static final AtomicBoolean REPORTED = new AtomicBoolean();
   private static final ConcurrentHashMap<String, Long> MARKS = new ConcurrentHashMap<>();
 
@@ -48,12 +58,16 @@ public final class StartupClock {
       // one-second granularity. Read after the clock, so loading JMX is not counted.
       long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
       // In a supervised worker, from the supervisor's start: that is when the user started it.
+      boolean supervised =
+          io.imagebatch.runner.isolation.Journal.fromEnvironment(System.getenv()).isPresent();
+      Optional<ProcessHandle> supervisor =
+          supervised ? ProcessHandle.current().parent() : Optional.empty();
       long start =
-          Math.min(
-              jvmStart,
-              io.imagebatch.runner.isolation.Journal.fromEnvironment(System.getenv())
-                  .flatMap(io.imagebatch.runner.isolation.Journal::supervisorStarted)
-                  .orElse(jvmStart));
+          jvmStart
+              - supervisor
+                  .map(p -> headStartMillis(stat(ProcessHandle.current().pid()), stat(p.pid())))
+                  .orElse(0L);
+      long supervisorCpu = supervisor.map(p -> cpuMillis(stat(p.pid()))).orElse(0L);
       StringBuilder steps = new StringBuilder();
       MARKS.entrySet().stream()
           .sorted(java.util.Map.Entry.comparingByValue())
@@ -71,11 +85,33 @@ public final class StartupClock {
           "startupMs",
           steps.toString(),
           "cpuMs",
-          cpuMillis(ProcessHandle.current().pid())
-              + (start < jvmStart
-                  ? ProcessHandle.current().parent().map(p -> cpuMillis(p.pid())).orElse(0L)
-                  : 0L));
+          cpuMillis(stat(ProcessHandle.current().pid())) + supervisorCpu,
+          "supervisorCpuMs",
+          supervisorCpu);
     }
+  }
+
+  /** /proc/PID/stat's fields after the command name (which may hold spaces); empty if gone. */
+  static String[] stat(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    } catch (IOException | RuntimeException e) {
+      return new String[0];
+    }
+  }
+
+  /**
+   * How long before this process the supervisor started, in ms, from both processes' start times in
+   * /proc (clock ticks since boot, 10 ms each): no JMX in the supervisor, whose CPU on two cores is
+   * taken from the worker's start-up. 0 when /proc cannot tell.
+   */
+  static long headStartMillis(String[] self, String[] supervisor) {
+    if (self.length <= STARTTIME || supervisor.length <= STARTTIME) {
+      return 0;
+    }
+    long ticks = Long.parseLong(self[STARTTIME]) - Long.parseLong(supervisor[STARTTIME]);
+    return Math.max(0, ticks * MILLIS_PER_TICK);
   }
 
   /**
@@ -83,15 +119,10 @@ public final class StartupClock {
    * resolution; 0 when /proc cannot tell. Beside the wall-clock start-up, this is its cost in CPU,
    * which a loaded machine does not inflate much: the supervisor's is added in a worker.
    */
-  static long cpuMillis(long pid) {
-    try {
-      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-      // The command name may hold spaces: fields are counted after its closing parenthesis.
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-      return ticks * 10; // USER_HZ is 100 on Linux
-    } catch (java.io.IOException | RuntimeException e) {
+  static long cpuMillis(String[] stat) {
+    if (stat.length <= STIME) {
       return 0;
     }
+    return (Long.parseLong(stat[UTIME]) + Long.parseLong(stat[STIME])) * MILLIS_PER_TICK;
   }
 }
