@@ -172,12 +172,13 @@ else
     "$sharp $best_args --avif-chroma 4:2:0 --out out/NAME images/*" "$best_env"
   add vips-cli "vips CLI (Debian), xargs -P $jobs" \
     "ls images/* | xargs -P $jobs -n 1 $bench/vips-cli.sh out/NAME"
-  # The floor (issue 18 item 3): the runner's libvips calls and nothing else, byte-identical outputs.
+  # The floor (issue 18 item 3): the runner's libvips calls and nothing else, byte-identical outputs;
+  # the runner's malloc setting (its launcher sets MALLOC_ARENA_MAX=2).
   floor="python3 $bench/tools/floor.py"
   add floor-sharp-libvips "floor: the runner's libvips calls, no JVM (sharp's libvips)" \
-    "$floor $sharp_vips --parallel 2 --out out/NAME images/*"
+    "$floor $sharp_vips --parallel 2 --out out/NAME images/*" MALLOC_ARENA_MAX=2
   add floor-debian "floor: the runner's libvips calls, no JVM (Debian libvips)" \
-    "$floor $(debian_vips) --parallel 2 --out out/NAME images/*"
+    "$floor $(debian_vips) --parallel 2 --out out/NAME images/*" MALLOC_ARENA_MAX=2
 fi
 write_batch runner-debian
 write_batch runner-sharp-libvips
