@@ -100,6 +100,7 @@ public final class Supervisor {
   private Process startWorker() throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put(Journal.ENVIRONMENT, journal.dir().toString());
+    builder.environment().putAll(io.imagebatch.runner.run.StartupClock.supervisorMainForWorker());
     // The worker budgets images against the limit; this process's share is not theirs.
     long limit = MemoryLimit.detect().bytes();
     builder.environment().put(MemoryLimit.ENV, Long.toString(limit - RESERVE_BYTES));

@@ -4,6 +4,7 @@ import io.imagebatch.runner.log.Log;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,8 +37,10 @@ public final class StartupClock {
   // Fields of /proc/PID/stat counted from the one after the command name (proc(5) minus 3).
   private static final int UTIME = 11;
   private static final int STIME = 12;
-  private static final int STARTTIME = 19;
   private static final long MILLIS_PER_TICK = 10; // USER_HZ is 100 on Linux
+
+  /** Set by the supervisor for the worker: when the supervisor reached main, in epoch ms. */
+  static final String SUPERVISOR_MAIN_ENV = "IMAGEBATCH_SUPERVISOR_MAIN_MS";
 
   private static final AtomicBoolean REPORTED = new AtomicBoolean();
   private static final ConcurrentHashMap<String, Long> MARKS = new ConcurrentHashMap<>();
@@ -57,16 +60,14 @@ public final class StartupClock {
       // The JVM's own start time, in milliseconds; ProcessHandle's comes from /proc with
       // one-second granularity. Read after the clock, so loading JMX is not counted.
       long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-      // In a supervised worker, from the supervisor's start: that is when the user started it.
-      boolean supervised =
-          io.imagebatch.runner.isolation.Journal.fromEnvironment(System.getenv()).isPresent();
+      // In a supervised worker, from the supervisor's JVM start: that is when the user started it.
+      Optional<Long> supervisorMain = supervisorMain(System.getenv());
       Optional<ProcessHandle> supervisor =
-          supervised ? ProcessHandle.current().parent() : Optional.empty();
+          supervisorMain.isPresent() ? ProcessHandle.current().parent() : Optional.empty();
       long start =
-          jvmStart
-              - supervisor
-                  .map(p -> headStartMillis(stat(ProcessHandle.current().pid()), stat(p.pid())))
-                  .orElse(0L);
+          supervisorMain
+              .map(main -> jvmStart(main, MARKS.getOrDefault("main", jvmStart) - jvmStart))
+              .orElse(jvmStart);
       long supervisorCpu = supervisor.map(p -> cpuMillis(stat(p.pid()))).orElse(0L);
       StringBuilder steps = new StringBuilder();
       MARKS.entrySet().stream()
@@ -102,16 +103,28 @@ public final class StartupClock {
   }
 
   /**
-   * How long before this process the supervisor started, in ms, from both processes' start times in
-   * /proc (clock ticks since boot, 10 ms each): no JMX in the supervisor, whose CPU on two cores is
-   * taken from the worker's start-up. 0 when /proc cannot tell.
+   * The supervisor's JVM start, from its {@code main} (which it passes to the worker) minus the
+   * time a JVM with the same command line takes to reach {@code main}, measured in this one. No JMX
+   * in the supervisor: on two cores its CPU is taken from the worker's start-up. Not /proc's start
+   * time: the launcher's shell execs the JVM, so that would count the launcher too.
    */
-  static long headStartMillis(String[] self, String[] supervisor) {
-    if (self.length <= STARTTIME || supervisor.length <= STARTTIME) {
-      return 0;
+  static long jvmStart(long supervisorMain, long bootMillis) {
+    return supervisorMain - Math.max(0, bootMillis);
+  }
+
+  /** In a worker: when its supervisor reached main (epoch ms), from the environment. */
+  static Optional<Long> supervisorMain(Map<String, String> env) {
+    try {
+      return Optional.ofNullable(env.get(SUPERVISOR_MAIN_ENV)).map(Long::parseLong);
+    } catch (NumberFormatException e) {
+      return Optional.empty();
     }
-    long ticks = Long.parseLong(self[STARTTIME]) - Long.parseLong(supervisor[STARTTIME]);
-    return Math.max(0, ticks * MILLIS_PER_TICK);
+  }
+
+  /** In the supervisor: what the worker's {@link #supervisorMain} reads. */
+  public static Map<String, String> supervisorMainForWorker() {
+    Long main = MARKS.get("main");
+    return main == null ? Map.of() : Map.of(SUPERVISOR_MAIN_ENV, Long.toString(main));
   }
 
   /**

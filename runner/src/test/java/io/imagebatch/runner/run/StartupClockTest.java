@@ -2,10 +2,10 @@ package io.imagebatch.runner.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The start-up line's CPU figure and the supervisor's head start are read from /proc. */
+/** The start-up line's CPU figure (from /proc) and the supervisor's JVM start. */
 class StartupClockTest {
   @Test
   void cpuMillisOfThisProcessCountsItsStartUp() {
@@ -21,23 +21,17 @@ class StartupClockTest {
   }
 
   @Test
-  void theSupervisorsHeadStartIsTheDifferenceOfTheStartTimesInTicks() {
-    // starttime is proc(5)'s field 22: index 19 after the command name.
-    assertThat(StartupClock.headStartMillis(stat(12_345), stat(12_340))).isEqualTo(50);
-    assertThat(StartupClock.headStartMillis(stat(12_345), new String[0])).isZero();
+  void theSupervisorsJvmStartIsItsMainLessTheBootTimeOfTheWorkersIdenticalJvm() {
+    assertThat(StartupClock.jvmStart(1_000_000, 40)).isEqualTo(999_960);
+    assertThat(StartupClock.jvmStart(1_000_000, -5)).isEqualTo(1_000_000);
   }
 
   @Test
-  void thisProcessStartedNoEarlierThanItsParent() {
-    String[] self = StartupClock.stat(ProcessHandle.current().pid());
-    String[] parent = StartupClock.stat(ProcessHandle.current().parent().orElseThrow().pid());
-    assertThat(Long.parseLong(self[19])).isGreaterThanOrEqualTo(Long.parseLong(parent[19]));
-  }
-
-  private static String[] stat(long startTicks) {
-    String[] fields = new String[40];
-    Arrays.fill(fields, "0");
-    fields[19] = Long.toString(startTicks);
-    return fields;
+  void aWorkerReadsTheSupervisorsMainFromItsEnvironment() {
+    assertThat(StartupClock.supervisorMain(Map.of(StartupClock.SUPERVISOR_MAIN_ENV, "1234")))
+        .contains(1234L);
+    assertThat(StartupClock.supervisorMain(Map.of(StartupClock.SUPERVISOR_MAIN_ENV, "soon")))
+        .isEmpty();
+    assertThat(StartupClock.supervisorMain(Map.of())).isEmpty();
   }
 }
