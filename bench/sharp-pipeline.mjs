@@ -12,6 +12,7 @@
 //                    Q 90) 4:2:0, which is the same work as the runner (sharp-best-420)
 //   --avif-tune      AVIF tune (sharp's default auto, which is iq on libvips 8.18; the runner's ssim)
 //   --webp-q, --avif-q  quality (default 80 and 65, the workload's); for equal-quality sweeps
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -34,6 +35,7 @@ if (!opt.out || files.length === 0) {
   process.exit(2);
 }
 
+fs.mkdirSync(opt.out, { recursive: true });
 const WIDTHS = [400, 800, 1200];
 const ENCODE = {
   webp: (p) => p.webp({ quality: Number(opt['webp-q']), effort: 4 }),

@@ -19,9 +19,13 @@ sharp_vips=$(ls "$bench"/node_modules/@img/sharp-libvips-linux-x64/lib/libvips-c
 debian_vips=$({ /sbin/ldconfig -p 2>/dev/null || ldconfig -p; } | awk '/libvips\.so\.42 /{print $NF; exit}')
 [ -x "$dssim" ] || { echo "equal-quality.sh: no $dssim; run bench/run.sh once (it builds dssim)" >&2; exit 1; }
 work=${BENCH_WORK:-$HOME/.cache/imagebatch/bench}/equal-quality
-rm -rf "$work" && mkdir -p "$work/images" "$work/out"
+# Outputs are kept between runs with the same IMAGES and QSTEP: a directory with all of them is reused.
+key="$images-$step"
+[ "$(cat "$work/key" 2>/dev/null)" = "$key" ] || rm -rf "$work"
+mkdir -p "$work/images" "$work/out" && echo "$key" >"$work/key"
 mapfile -t all < <(ls "$corpus" | grep -iE '\.(jpe?g|png)$' | sort)
 for ((i = 0; i < images; i++)); do cp "$corpus/${all[i * ${#all[@]} / images]}" "$work/images/"; done
+complete() { [ "$(ls "$work/out/$1" 2>/dev/null | wc -l)" -eq $((images * 6)) ]; }
 
 dirs=()
 for build in sharp debian; do
@@ -29,18 +33,20 @@ for build in sharp debian; do
   for d in -1 0 1; do
     webp=$((80 + d * step)) avif=$((65 + d * step))
     name=runner-$build-w$webp-a$avif
-    echo "== $name"
-    nice -n 10 python3 "$bench/tools/floor.py" "$lib" --parallel 2 --webp-q "$webp" --avif-q "$avif" \
-      --out "$work/out/$name" "$work"/images/* >/dev/null 2>"$work/$name.log"
     dirs+=("$name=$work/out/$name")
+    complete "$name" && continue
+    echo "== $name"
+    MALLOC_ARENA_MAX=2 nice -n 10 python3 "$bench/tools/floor.py" "$lib" --parallel 2 --webp-q "$webp" \
+      --avif-q "$avif" --out "$work/out/$name" "$work"/images/* >/dev/null 2>"$work/$name.log"
   done
 done
 for chroma in 4:2:0 4:4:4; do
   name=sharp-best-${chroma//:/}
+  dirs+=("$name=$work/out/$name")
+  complete "$name" && continue
   echo "== $name"
   (cd "$work" && MALLOC_ARENA_MAX=2 nice -n 10 node "$bench/sharp-pipeline.mjs" --in-flight 2 \
     --avif-chroma "$chroma" --out "out/$name" images/* 2>"$work/$name.log")
-  dirs+=("$name=$work/out/$name")
 done
 echo "== scoring (DSSIM and luma SSIM)"
 nice -n 10 node "$bench/lib/quality.mjs" --images "$work/images" --refs "$work/../refs/$(vips --version)" \
