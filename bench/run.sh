@@ -98,38 +98,13 @@ fi
 work=${BENCH_WORK:-$HOME/.cache/imagebatch/bench}
 run=$work/run
 rm -rf "$run" && mkdir -p "$run/images" "$run/out" "$run/logs"
-mapfile -t all < <(ls "$corpus" | grep -iE '\.(jpe?g|png)$' | sort)
-[ "$images" -ge 1 ] && [ "$images" -le ${#all[@]} ] || { echo "run.sh: --images must be 1..${#all[@]}" >&2; exit 2; }
-for ((i = 0; i < images; i++)); do
-  f=${all[i * ${#all[@]} / images]}
-  ln "$corpus/$f" "$run/images/$f" 2>/dev/null || cp "$corpus/$f" "$run/images/$f"
-done
+# shellcheck source=lib/workload.sh
+source "$bench/lib/workload.sh"
+workload_images "$corpus" "$images" "$run/images" || exit 2
 cat "$run"/images/* >/dev/null   # warm the page cache so round 1's first config pays no disk reads
 
 write_batch() { # NAME: the ImageBatch of the workload, local mode, paths relative to the YAML
-  cat >"$run/batch-$1.yaml" <<YAML
-apiVersion: imagebatch.io/v1alpha1
-kind: ImageBatch
-metadata:
-  name: bench-$1
-spec:
-  source:
-    volume: { path: images/ }
-    include: ["**/*.jpg", "**/*.jpeg", "**/*.png"]
-  variants:
-    - { name: w400, width: 400, formats: [webp, avif] }
-    - { name: w800, width: 800, formats: [webp, avif] }
-    - { name: w1200, width: 1200, formats: [webp, avif] }
-  encoding:
-    webp: { quality: 80, effort: 4 }
-    avif: { quality: 65, effort: 4 }
-  output:
-    volume: { path: out/$1/ }
-    pathTemplate: "{stem}-{variant}.{format}"
-    overwrite: Always
-  processing:
-    enlarge: false
-YAML
+  workload_batch "bench-$1" "out/$1/" >"$run/batch-$1.yaml"
 }
 
 # --- configurations: name, label, command (run from $run), env -----------------------------------

@@ -23,8 +23,9 @@ work=${BENCH_WORK:-$HOME/.cache/imagebatch/bench}/equal-quality
 key="$images-$step"
 [ "$(cat "$work/key" 2>/dev/null)" = "$key" ] || rm -rf "$work"
 mkdir -p "$work/images" "$work/out" && echo "$key" >"$work/key"
-mapfile -t all < <(ls "$corpus" | grep -iE '\.(jpe?g|png)$' | sort)
-for ((i = 0; i < images; i++)); do cp "$corpus/${all[i * ${#all[@]} / images]}" "$work/images/"; done
+# shellcheck source=../lib/workload.sh
+source "$bench/lib/workload.sh"
+[ -n "$(ls "$work/images")" ] || workload_images "$corpus" "$images" "$work/images"
 complete() { [ "$(ls "$work/out/$1" 2>/dev/null | wc -l)" -eq $((images * 6)) ]; }
 
 dirs=()

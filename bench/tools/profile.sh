@@ -32,22 +32,10 @@ jar=$repo/runner/target/imagebatch-runner.jar aot=$repo/runner/target/imagebatch
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/images"
-mapfile -t all < <(ls "$corpus" | grep -iE '\.(jpe?g|png)$' | sort)
-for ((i = 0; i < images; i++)); do cp "$corpus/${all[i * ${#all[@]} / images]}" "$work/images/"; done
-cat >"$work/batch.yaml" <<'YAML'
-apiVersion: imagebatch.io/v1alpha1
-kind: ImageBatch
-metadata: { name: profile }
-spec:
-  source: { volume: { path: images/ }, include: ["**/*.jpg", "**/*.jpeg", "**/*.png"] }
-  variants:
-    - { name: w400, width: 400, formats: [webp, avif] }
-    - { name: w800, width: 800, formats: [webp, avif] }
-    - { name: w1200, width: 1200, formats: [webp, avif] }
-  encoding: { webp: { quality: 80, effort: 4 }, avif: { quality: 65, effort: 4 } }
-  output: { volume: { path: out/ }, pathTemplate: "{stem}-{variant}.{format}", overwrite: Always }
-  processing: { enlarge: false }
-YAML
+# shellcheck source=../lib/workload.sh
+source "$repo/bench/lib/workload.sh"
+workload_images "$corpus" "$images" "$work/images"
+workload_batch profile out/ >"$work/batch.yaml"
 lib=()
 [ "$build" = sharp ] && lib=(IMAGEBATCH_VIPS_LIBRARY="$(ls "$repo"/bench/node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.* | head -1)")
 # shellcheck disable=SC2046
