@@ -41,3 +41,11 @@ spec:
     enlarge: false
 YAML
 }
+
+# workload_runner REPO: sets jar and aot to the built runner and its AOT cache, training the cache
+# when it is older than the jar (needs scripts/lib.sh sourced and JAVA_HOME set).
+workload_runner() {
+  jar=$1/runner/target/imagebatch-runner.jar aot=$1/runner/target/imagebatch-runner.aot
+  [ -f "$jar" ] || { echo "build the runner first: ./mvnw -pl runner -am package -DskipTests" >&2; return 1; }
+  [ -f "$aot" ] && [ "$aot" -nt "$jar" ] || train_aot_cache "$1"
+}

@@ -16,15 +16,11 @@ corpus=${IMAGEBATCH_CORPUS:-$HOME/.cache/imagebatch/corpus}
 # shellcheck source=../../scripts/lib.sh
 source "$repo/scripts/lib.sh"
 JAVA_HOME=$(find_jdk)
-jar=$repo/runner/target/imagebatch-runner.jar
-aot=$repo/runner/target/imagebatch-runner.aot
-[ -f "$jar" ] || { echo "build the runner first: ./mvnw -pl runner -am package -DskipTests" >&2; exit 1; }
-[ -f "$aot" ] && [ "$aot" -nt "$jar" ] || train_aot_cache "$repo"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/images"
 # shellcheck source=../lib/workload.sh
 source "$repo/bench/lib/workload.sh"
+workload_runner "$repo"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 workload_images "$corpus" "$images" "$work/images"
 workload_batch isolation-cost out/ >"$work/batch.yaml"
 

@@ -26,14 +26,11 @@ if [ ! -f "$profiler" ]; then
   unzip -o -q -j "$HOME/.m2/repository/tools/profiler/async-profiler/$version/async-profiler-$version.jar" \
     linux-x64/libasyncProfiler.so -d "$(dirname "$profiler")"
 fi
-jar=$repo/runner/target/imagebatch-runner.jar aot=$repo/runner/target/imagebatch-runner.aot
-[ -f "$jar" ] || { echo "build the runner first: ./mvnw -pl runner -am package -DskipTests" >&2; exit 1; }
-[ -f "$aot" ] && [ "$aot" -nt "$jar" ] || train_aot_cache "$repo"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/images"
 # shellcheck source=../lib/workload.sh
 source "$repo/bench/lib/workload.sh"
+workload_runner "$repo"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 workload_images "$corpus" "$images" "$work/images"
 workload_batch profile out/ >"$work/batch.yaml"
 lib=()
