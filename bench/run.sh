@@ -7,7 +7,7 @@
 #   --smoke        3 images, 1 round; exits non-zero if a configuration fails or misses outputs (CI)
 #   --tune-sharp   run only sharp, over a grid of settings, to pick SHARP_BEST_ARGS / SHARP_BEST_ENV
 #   --configs      a subset of: runner-debian runner-sharp-libvips sharp-seq sharp-best sharp-best-420
-#                  vips-cli floor-sharp-libvips floor-debian
+#                  sharp-best-420-ssim vips-cli floor-sharp-libvips floor-debian
 # Environment:
 #   IMAGEBATCH_CORPUS   corpus cache (default ~/.cache/imagebatch/corpus; never inside the repo)
 #   BENCH_WORK          scratch dir for inputs, outputs, references (default ~/.cache/imagebatch/bench)
@@ -145,6 +145,9 @@ else
   # The same work as the runner: AVIF at 4:2:0 chroma (libvips' default below Q 90, the runner's).
   add sharp-best-420 "sharp, best, AVIF 4:2:0 (the runner's work)" \
     "$sharp $best_args --avif-chroma 4:2:0 --out out/NAME images/*" "$best_env"
+  # The runner's encoder settings exactly: 4:2:0 and AVIF tune ssim (sharp's auto is iq on 8.18).
+  add sharp-best-420-ssim "sharp, best, AVIF 4:2:0 tune ssim (the runner's settings)" \
+    "$sharp $best_args --avif-chroma 4:2:0 --avif-tune ssim --out out/NAME images/*" "$best_env"
   add vips-cli "vips CLI (Debian), xargs -P $jobs" \
     "ls images/* | xargs -P $jobs -n 1 $bench/vips-cli.sh out/NAME"
   # The floor (issue 18 item 3): the runner's libvips calls and nothing else, byte-identical outputs;
