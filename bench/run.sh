@@ -6,7 +6,8 @@
 #
 #   --smoke        3 images, 1 round; exits non-zero if a configuration fails or misses outputs (CI)
 #   --tune-sharp   run only sharp, over a grid of settings, to pick SHARP_BEST_ARGS / SHARP_BEST_ENV
-#   --configs      a subset of: runner-debian runner-sharp-libvips sharp-seq sharp-best vips-cli
+#   --configs      a subset of: runner-debian runner-sharp-libvips sharp-seq sharp-best sharp-best-420
+#                  sharp-best-420-ssim vips-cli floor-sharp-libvips floor-debian
 # Environment:
 #   IMAGEBATCH_CORPUS   corpus cache (default ~/.cache/imagebatch/corpus; never inside the repo)
 #   BENCH_WORK          scratch dir for inputs, outputs, references (default ~/.cache/imagebatch/bench)
@@ -16,6 +17,9 @@
 #   SHARP_BEST_ARGS     sharp-pipeline.mjs flags of the sharp-best config (default: --in-flight 2)
 #   SHARP_BEST_ENV      its environment (default: MALLOC_ARENA_MAX=2)
 #   VIPS_CLI_JOBS       images in parallel for the vips CLI (default: nproc)
+#   BENCH_DSSIM         build (default): DSSIM scores, the tool built once with cargo into
+#                       ~/.cache/imagebatch/cargo; cached (--smoke's default): only if already built;
+#                       off
 set -euo pipefail
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -61,6 +65,23 @@ if ! cmp -s "$bench/package-lock.json" "$bench/node_modules/.bench-installed-loc
 fi
 sharp_vips=$(ls "$bench"/node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.* 2>/dev/null | head -1 || true)
 
+# DSSIM (crates.io `dssim`, pinned): a perceptual metric over all channels, built here, never committed.
+dssim_version=3.5.1
+dssim_root=$HOME/.cache/imagebatch/cargo
+dssim_bin=$dssim_root/bin/dssim
+dssim_mode=${BENCH_DSSIM:-$([ "$smoke" = 1 ] && echo cached || echo build)}
+if [ "$dssim_mode" = build ] && ! "$dssim_bin" --help 2>&1 | grep -q "Version $dssim_version"; then
+  if command -v cargo >/dev/null; then
+    echo "== cargo install dssim $dssim_version into $dssim_root (once)"
+    CARGO_TARGET_DIR=$dssim_root/target nice -n 10 cargo install --quiet --locked --root "$dssim_root" \
+      --version "$dssim_version" dssim || echo "run.sh: building dssim failed; no DSSIM scores" >&2
+  else
+    echo "run.sh: no cargo: no DSSIM scores (install Rust, or BENCH_DSSIM=off)" >&2
+  fi
+fi
+dssim_args=()
+[ "$dssim_mode" != off ] && [ -x "$dssim_bin" ] && dssim_args=(--dssim "$dssim_bin")
+
 # --- corpus: 30 real images, cached outside the repo ---------------------------------------------
 corpus=${IMAGEBATCH_CORPUS:-$HOME/.cache/imagebatch/corpus}
 fetch=""
@@ -77,41 +98,19 @@ fi
 work=${BENCH_WORK:-$HOME/.cache/imagebatch/bench}
 run=$work/run
 rm -rf "$run" && mkdir -p "$run/images" "$run/out" "$run/logs"
-mapfile -t all < <(ls "$corpus" | grep -iE '\.(jpe?g|png)$' | sort)
-[ "$images" -ge 1 ] && [ "$images" -le ${#all[@]} ] || { echo "run.sh: --images must be 1..${#all[@]}" >&2; exit 2; }
-for ((i = 0; i < images; i++)); do
-  f=${all[i * ${#all[@]} / images]}
-  ln "$corpus/$f" "$run/images/$f" 2>/dev/null || cp "$corpus/$f" "$run/images/$f"
-done
+# shellcheck source=lib/workload.sh
+source "$bench/lib/workload.sh"
+workload_images "$corpus" "$images" "$run/images" || exit 2
 cat "$run"/images/* >/dev/null   # warm the page cache so round 1's first config pays no disk reads
 
 write_batch() { # NAME: the ImageBatch of the workload, local mode, paths relative to the YAML
-  cat >"$run/batch-$1.yaml" <<YAML
-apiVersion: imagebatch.io/v1alpha1
-kind: ImageBatch
-metadata:
-  name: bench-$1
-spec:
-  source:
-    volume: { path: images/ }
-    include: ["**/*.jpg", "**/*.jpeg", "**/*.png"]
-  variants:
-    - { name: w400, width: 400, formats: [webp, avif] }
-    - { name: w800, width: 800, formats: [webp, avif] }
-    - { name: w1200, width: 1200, formats: [webp, avif] }
-  encoding:
-    webp: { quality: 80, effort: 4 }
-    avif: { quality: 65, effort: 4 }
-  output:
-    volume: { path: out/$1/ }
-    pathTemplate: "{stem}-{variant}.{format}"
-    overwrite: Always
-  processing:
-    enlarge: false
-YAML
+  workload_batch "bench-$1" "out/$1/" >"$run/batch-$1.yaml"
 }
 
 # --- configurations: name, label, command (run from $run), env -----------------------------------
+debian_vips() { # the libvips the runner loads by default (ldconfig's libvips.so.42)
+  { /sbin/ldconfig -p 2>/dev/null || ldconfig -p; } | awk '/libvips\.so\.42 /{print $NF; exit}'
+}
 names=() labels=() cmds=() envs=() statuses=()
 add() { names+=("$1"); labels+=("$2"); cmds+=("$3"); envs+=("${4:-}"); statuses+=("${5:-ran}"); }
 jobs=${VIPS_CLI_JOBS:-$(nproc)}
@@ -143,8 +142,21 @@ else
   best_args=${SHARP_BEST_ARGS:---in-flight 2}
   best_env=${SHARP_BEST_ENV-MALLOC_ARENA_MAX=2}
   add sharp-best "sharp, best: ${best_args}${best_env:+, $best_env}" "$sharp $best_args --out out/NAME images/*" "$best_env"
+  # The same work as the runner: AVIF at 4:2:0 chroma (libvips' default below Q 90, the runner's).
+  add sharp-best-420 "sharp, best, AVIF 4:2:0 (the runner's work)" \
+    "$sharp $best_args --avif-chroma 4:2:0 --out out/NAME images/*" "$best_env"
+  # The runner's encoder settings exactly: 4:2:0 and AVIF tune ssim (sharp's auto is iq on 8.18).
+  add sharp-best-420-ssim "sharp, best, AVIF 4:2:0 tune ssim (the runner's settings)" \
+    "$sharp $best_args --avif-chroma 4:2:0 --avif-tune ssim --out out/NAME images/*" "$best_env"
   add vips-cli "vips CLI (Debian), xargs -P $jobs" \
     "ls images/* | xargs -P $jobs -n 1 $bench/vips-cli.sh out/NAME"
+  # The floor (issue 18 item 3): the runner's libvips calls and nothing else, byte-identical outputs;
+  # the runner's malloc setting (its launcher sets MALLOC_ARENA_MAX=2).
+  floor="python3 $bench/tools/floor.py"
+  add floor-sharp-libvips "floor: the runner's libvips calls, no JVM (sharp's libvips)" \
+    "$floor $sharp_vips --parallel 2 --out out/NAME images/*" MALLOC_ARENA_MAX=2
+  add floor-debian "floor: the runner's libvips calls, no JVM (Debian libvips)" \
+    "$floor $(debian_vips) --parallel 2 --out out/NAME images/*" MALLOC_ARENA_MAX=2
 fi
 write_batch runner-debian
 write_batch runner-sharp-libvips
@@ -179,8 +191,8 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 
-echo "== quality: SSIM against lanczos3 references (outputs of the last round)"
-args=()
+echo "== quality: SSIM${dssim_args:+ and DSSIM} against lanczos3 references (outputs of the last round)"
+args=("${dssim_args[@]}")
 for i in "${selected[@]}"; do args+=("${names[i]}=$run/out/${names[i]}"); done
 node "$bench/lib/quality.mjs" --images "$run/images" --refs "$work/refs/$(vips --version)" --json "$run/quality.json" "${args[@]}"
 

@@ -94,7 +94,7 @@ ensure_prometheus() {
 build_runner_if_stale() {
   local root=$1 jar=$1/runner/target/imagebatch-runner.jar
   if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root/api" "$root/vips" "$root/runner" \
-      -path '*/target' -prune -o -type f -newer "$jar" -print -quit)" ]; then
+      \( -path '*/target' -o -path '*/src/test' \) -prune -o -type f -newer "$jar" -print -quit)" ]; then
     say "building the runner (first run, or sources changed)..."
     if ! (cd "$root" && ./mvnw -q -B -pl runner -am install -DskipTests -DskipITs) >&2; then
       say "building the runner failed (above). If Maven or a dependency could not be downloaded,"

@@ -1,6 +1,8 @@
 // Runs one benchmark command and appends one JSON line of measurements to a results file.
 //   wall time, CPU user+sys (GNU time: the command and every child it waited for),
-//   peak RSS summed over the command's live process tree (sampled from /proc),
+//   peak RSS summed over the command's live process tree (sampled from /proc; the runner's supervisor
+//   and worker JVMs both count, so pages they share, such as the AOT cache, count twice), and the
+//   peak of the tree's summed PSS (shared pages split between the processes that map them),
 //   time from spawn to the first .webp/.avif appearing in the output dir (inotify),
 //   and, if the command prints it, its own "first-variant-ms=N" (or JSON "firstVariantMs": N) figure.
 // Usage: node measure.mjs --results FILE --config NAME --round N --out DIR --log FILE -- CMD ARGS...
@@ -44,7 +46,7 @@ function treeRss(rootPid) {
     if (!children.has(ppid)) children.set(ppid, []);
     children.get(ppid).push(pid);
   }
-  let sum = 0, procs = 0;
+  let sum = 0, pss = 0, procs = 0;
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop();
@@ -53,10 +55,12 @@ function treeRss(rootPid) {
     if (!info || WRAPPERS.has(info.comm)) continue;
     try {
       sum += Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE;
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+      if (rollup) pss += Number(rollup[1]) * 1024;
       procs++;
     } catch { /* exited meanwhile */ }
   }
-  return { sum, procs };
+  return { sum, pss, procs };
 }
 
 fs.mkdirSync(opt.out, { recursive: true });
@@ -73,10 +77,11 @@ const watcher = fs.watch(opt.out, { recursive: true }, (_event, name) => {
 const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S %M', '--', ...cmd], {
   stdio: ['ignore', log, log],
 });
-let peakRss = 0, peakProcs = 0;
+let peakRss = 0, peakPss = 0, peakProcs = 0;
 const sampler = setInterval(() => {
-  const { sum, procs } = treeRss(child.pid);
+  const { sum, pss, procs } = treeRss(child.pid);
   if (sum > peakRss) peakRss = sum;
+  if (pss > peakPss) peakPss = pss;
   if (procs > peakProcs) peakProcs = procs;
 }, SAMPLE_MS);
 
@@ -108,6 +113,7 @@ const record = {
   userS: user,
   sysS: sys,
   peakRssBytes: peakRss,
+  peakPssBytes: peakPss,
   peakProcs,
   maxSingleProcRssBytes: maxProcRssKb * 1024,
   firstOutputMs,

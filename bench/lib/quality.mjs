@@ -2,16 +2,23 @@
 // Quality: mean SSIM on luma (Y = 0.299 R + 0.587 G + 0.114 B, 11x11 Gaussian window, sigma 1.5)
 // of every output against a reference resize made with Debian's `vips thumbnail` to PNG from the
 // fully decoded source (no shrink-on-load), lanczos3, same width. Alpha is flattened onto white.
-// Usage: node quality.mjs --images DIR --refs DIR --json FILE NAME=OUT_DIR...
+// With --dssim BIN also DSSIM (crates.io `dssim`: multi-scale SSIM in L*a*b*, so it sees colour and
+// chroma subsampling, which luma SSIM cannot) of each output against the same reference, both decoded
+// by sharp to sRGB PNG with alpha flattened onto white. DSSIM is 0 for identical images, lower is
+// better.
+// Usage: node quality.mjs --images DIR --refs DIR --json FILE [--dssim BIN] NAME=OUT_DIR...
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
-  options: { images: { type: 'string' }, refs: { type: 'string' }, json: { type: 'string' } },
+  options: {
+    images: { type: 'string' }, refs: { type: 'string' }, json: { type: 'string' }, dssim: { type: 'string' },
+  },
 });
 const WIDTHS = [400, 800, 1200];
 const FORMATS = ['webp', 'avif'];
@@ -82,6 +89,37 @@ function ssim(a, b) {
   return sum / n;
 }
 
+// --- DSSIM: all channels ------------------------------------------------------------------------
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dssim-'));
+process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
+let pngs = 0;
+async function flatPng(file, size) {
+  let img = sharp(file).flatten({ background: '#ffffff' }).toColourspace('srgb');
+  if (size) img = img.resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' });
+  const out = path.join(scratch, `${pngs++}.png`);
+  await img.png({ compressionLevel: 1 }).toFile(out);
+  return out;
+}
+// One dssim process per reference size: it compares the first file with each of the others.
+async function dssimScores(refFile, outputs) { // outputs: [{file, width, height}] -> [score]
+  const groups = new Map();
+  outputs.forEach((o, i) => {
+    const key = `${o.width}x${o.height}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(i);
+  });
+  const scores = new Array(outputs.length);
+  for (const [key, idx] of groups) {
+    const [width, height] = key.split('x').map(Number);
+    const ref = await flatPng(refFile, { width, height });
+    const files = await Promise.all(idx.map((i) => flatPng(outputs[i].file)));
+    const lines = execFileSync(opt.dssim, [ref, ...files]).toString().trim().split('\n');
+    lines.forEach((line, j) => { scores[idx[j]] = Number(line.split('\t')[0]); });
+    for (const f of [ref, ...files]) fs.rmSync(f);
+  }
+  return scores;
+}
+
 // --- walk outputs ---------------------------------------------------------------------------------
 function listFiles(dir) {
   const found = new Map(); // basename -> full path
@@ -96,13 +134,16 @@ const result = {};
 const files = new Map(configs.map((c) => [c.name, listFiles(c.dir)]));
 for (const c of configs) {
   result[c.name] = { expected: sources.length * WIDTHS.length * FORMATS.length, found: 0, resizedRefs: 0 };
-  for (const f of FORMATS) result[c.name][f] = { files: 0, bytes: 0, ssimSum: 0, meanSsim: null };
+  for (const f of FORMATS) {
+    result[c.name][f] = { files: 0, bytes: 0, ssimSum: 0, meanSsim: null, dssimSum: 0, meanDssim: null };
+  }
 }
 for (const file of sources) {
   const stem = path.basename(file, path.extname(file));
   for (const w of WIDTHS) {
     const refFile = refPath(file, w);
     const ref = await luma(refFile);
+    const scored = []; // {file, width, height, s}: outputs to score with DSSIM
     for (const c of configs) {
       for (const f of FORMATS) {
         const out = files.get(c.name).get(`${stem}-w${w}.${f}`);
@@ -118,7 +159,12 @@ for (const file of sources) {
         s.files++;
         s.bytes += fs.statSync(out).size;
         s.ssimSum += ssim(against, img);
+        scored.push({ file: out, width: img.width, height: img.height, s });
       }
+    }
+    if (opt.dssim && scored.length) {
+      const scores = await dssimScores(refFile, scored);
+      scored.forEach((o, i) => { o.s.dssimSum += scores[i]; });
     }
   }
   process.stderr.write('.');
@@ -127,6 +173,8 @@ process.stderr.write('\n');
 for (const c of configs) for (const f of FORMATS) {
   const s = result[c.name][f];
   s.meanSsim = s.files ? s.ssimSum / s.files : null;
+  s.meanDssim = opt.dssim && s.files ? s.dssimSum / s.files : null;
   delete s.ssimSum;
+  delete s.dssimSum;
 }
 fs.writeFileSync(opt.json, JSON.stringify(result, null, 2) + '\n');

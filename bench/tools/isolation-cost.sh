@@ -16,29 +16,13 @@ corpus=${IMAGEBATCH_CORPUS:-$HOME/.cache/imagebatch/corpus}
 # shellcheck source=../../scripts/lib.sh
 source "$repo/scripts/lib.sh"
 JAVA_HOME=$(find_jdk)
-jar=$repo/runner/target/imagebatch-runner.jar
-aot=$repo/runner/target/imagebatch-runner.aot
-[ -f "$jar" ] || { echo "build the runner first: ./mvnw -pl runner -am package -DskipTests" >&2; exit 1; }
-[ -f "$aot" ] && [ "$aot" -nt "$jar" ] || train_aot_cache "$repo"
+# shellcheck source=../lib/workload.sh
+source "$repo/bench/lib/workload.sh"
+workload_runner "$repo"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/images"
-mapfile -t all < <(ls "$corpus" | grep -iE '\.(jpe?g|png)$' | sort)
-step=$(( ${#all[@]} / images )); [ "$step" -ge 1 ] || step=1
-for ((i = 0; i < images && i * step < ${#all[@]}; i++)); do cp "$corpus/${all[i * step]}" "$work/images/"; done
-cat > "$work/batch.yaml" <<'YAML'
-apiVersion: imagebatch.io/v1alpha1
-kind: ImageBatch
-metadata: { name: isolation-cost }
-spec:
-  source: { volume: { path: images/ }, include: ["**/*.jpg", "**/*.jpeg", "**/*.png"] }
-  variants:
-    - { name: w400, width: 400, formats: [webp, avif] }
-    - { name: w800, width: 800, formats: [webp, avif] }
-    - { name: w1200, width: 1200, formats: [webp, avif] }
-  encoding: { webp: { quality: 80, effort: 4 }, avif: { quality: 65, effort: 4 } }
-  output: { volume: { path: out/ }, pathTemplate: "{stem}-{variant}.{format}", overwrite: Always }
-YAML
+workload_images "$corpus" "$images" "$work/images"
+workload_batch isolation-cost out/ >"$work/batch.yaml"
 
 # Peak of the summed RSS (KiB) of a process and all its descendants, until it exits.
 peak_rss() {

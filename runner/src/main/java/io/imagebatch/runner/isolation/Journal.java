@@ -26,9 +26,6 @@ public final class Journal {
   /** Set by the supervisor in the worker's environment: the journal's directory. */
   public static final String ENVIRONMENT = "IMAGEBATCH_JOURNAL";
 
-  /** The supervisor's JVM start, ms since the epoch: where start-up is measured from. */
-  public static final String SUPERVISOR_STARTED = "supervisor-started-ms";
-
   private final Path dir;
 
   public Journal(Path dir) {
@@ -43,18 +40,6 @@ public final class Journal {
 
   public Path dir() {
     return dir;
-  }
-
-  /** When the supervisor's JVM started, if it said so yet. */
-  public Optional<Long> supervisorStarted() {
-    try {
-      Path file = dir.resolve(SUPERVISOR_STARTED);
-      return Files.exists(file)
-          ? Optional.of(Long.parseLong(Files.readString(file).strip()))
-          : Optional.empty();
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
   }
 
   /** The manifest in progress: every source finished by any worker of this run. */
