@@ -20,7 +20,8 @@ public final class Kubectl {
   private final Path kubeconfig;
   private final Path cacheDir;
 
-  Kubectl(Path binary, Path kubeconfig, Path cacheDir) {
+  /** kubectl {@code binary} against {@code kubeconfig}, its discovery cache in {@code cacheDir}. */
+  public Kubectl(Path binary, Path kubeconfig, Path cacheDir) {
     this.binary = binary;
     this.kubeconfig = kubeconfig;
     this.cacheDir = cacheDir;
