@@ -10,10 +10,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.e2e.controlplane.TestNamespace;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The memory limit is the kernel's, enforced in the pod's cgroup and reported by the kubelet. */
-@ExtendWith(RealNodeExtension.class)
+@RealNode
 class PodMemoryLimitIT {
 
   @Test

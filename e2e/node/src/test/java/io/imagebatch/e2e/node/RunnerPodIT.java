@@ -27,14 +27,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The runner image built from Dockerfile.runner, as real pods on a real kubelet: its user, its
  * read-only root, admission under the restricted profile, a batch from a volume, the termination
  * message the kubelet reads, and an Indexed Job placed by the real scheduler.
  */
-@ExtendWith(RealNodeExtension.class)
+@RealNode
 class RunnerPodIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path EXAMPLE_IMAGES =
@@ -195,8 +194,8 @@ class RunnerPodIT {
                   .getTerminated()
                   .getMessage());
       assertThat(summary.path("kind").asText()).isEqualTo("shard");
-      assertThat(summary.path("failed").asLong()).isZero();
-      images += summary.path("succeeded").asLong();
+      assertThat(summary.path("images").path("failed").asLong()).isZero();
+      images += summary.path("images").path("succeeded").asLong();
     }
     assertThat(images).isEqualTo(6);
     try (Stream<Path> written = Files.walk(volume.resolve("out"))) {
