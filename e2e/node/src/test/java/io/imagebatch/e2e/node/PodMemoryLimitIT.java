@@ -37,21 +37,15 @@ class PodMemoryLimitIT {
             .build();
     client.pods().inNamespace(namespace.name()).resource(pod).create();
 
-    ContainerStateTerminated terminated =
-        await("the pod's container terminated")
-            .atMost(Duration.ofMinutes(2))
-            .until(() -> Pods.terminated(client, namespace, "over-limit"), t -> t != null);
+    // The container's terminated state is written a moment before the pod's phase.
+    await("pod over-limit Failed")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> client.pods().inNamespace(namespace.name()).withName("over-limit").get(),
+            p -> "Failed".equals(p.getStatus().getPhase()));
 
+    ContainerStateTerminated terminated = Pods.terminated(client, namespace, "over-limit");
     assertThat(terminated.getReason()).isEqualTo("OOMKilled");
     assertThat(terminated.getExitCode()).isEqualTo(137);
-    assertThat(
-            client
-                .pods()
-                .inNamespace(namespace.name())
-                .withName("over-limit")
-                .get()
-                .getStatus()
-                .getPhase())
-        .isEqualTo("Failed");
   }
 }
