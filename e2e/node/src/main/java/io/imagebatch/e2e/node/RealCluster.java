@@ -96,8 +96,10 @@ public final class RealCluster {
     return new TestNamespace(name);
   }
 
+  /** Deletes the namespace and the PersistentVolumes a test labelled with its name. */
   public void deleteNamespace(TestNamespace namespace) {
     client.namespaces().withName(namespace.name()).delete();
+    client.persistentVolumes().withLabel("imagebatch.io/test-namespace", namespace.name()).delete();
   }
 
   private static ClusterEnv startOrReuse() {

@@ -1,8 +1,12 @@
 package io.imagebatch.e2e.node;
 
+import io.fabric8.kubernetes.api.model.HostPathVolumeSourceBuilder;
+import io.fabric8.kubernetes.api.model.LocalVolumeSourceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.VolumeNodeAffinityBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.e2e.controlplane.TestNamespace;
 import java.io.IOException;
@@ -13,49 +17,84 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A PersistentVolumeClaim bound to a hostPath PersistentVolume on the node: a real volume the
- * kubelet mounts into pods, whose files the test reads directly. The restricted profile forbids
- * hostPath in pods, not a claim bound to one.
+ * PersistentVolumeClaims bound to directories on the node: real volumes the kubelet mounts into
+ * pods, whose files the test reads directly. The restricted profile forbids hostPath in pods, not a
+ * claim bound to such a volume.
  */
 final class HostVolumes {
   static final int RUNNER_UID = 65532;
 
+  /** PersistentVolumes are cluster-wide: the extension deletes a test's by this label. */
+  static final String TEST_NAMESPACE_LABEL = "imagebatch.io/test-namespace";
+
   private HostVolumes() {}
 
-  /** A claim {@code name} in the namespace, bound to a fresh directory; returns the directory. */
+  /** A claim {@code name} bound to a fresh hostPath directory; returns the directory. */
   static Path create(
       KubernetesClient client, RealCluster cluster, TestNamespace namespace, String name) {
-    String volume = namespace.name() + "-" + name;
-    Path dir = Path.of(cluster.env().get("NODE_HOME"), "volumes", volume);
+    return create(client, cluster, namespace, name, false);
+  }
+
+  /**
+   * A claim {@code name} bound to a fresh directory, as a {@code local} PersistentVolume (whose
+   * ownership the kubelet sets to the pod's fsGroup) or a {@code hostPath} one (left as it is).
+   */
+  static Path create(
+      KubernetesClient client,
+      RealCluster cluster,
+      TestNamespace namespace,
+      String name,
+      boolean local) {
+    String volumeName = namespace.name() + "-" + name;
+    Path dir = Path.of(cluster.env().get("NODE_HOME"), "volumes", volumeName);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    client
-        .persistentVolumes()
-        .resource(
-            new PersistentVolumeBuilder()
-                .withNewMetadata()
-                .withName(volume)
-                .withLabels(Map.of("imagebatch.io/test", "true"))
-                .endMetadata()
-                .withNewSpec()
-                .withCapacity(Map.of("storage", new Quantity("1Gi")))
-                .withAccessModes("ReadWriteOnce")
-                .withStorageClassName("")
-                .withPersistentVolumeReclaimPolicy("Delete")
-                .withNewHostPath()
-                .withPath(dir.toString())
-                .withType("Directory")
-                .endHostPath()
-                .withNewClaimRef()
-                .withNamespace(namespace.name())
-                .withName(name)
-                .endClaimRef()
-                .endSpec()
-                .build())
-        .create();
+    PersistentVolume volume =
+        new PersistentVolumeBuilder()
+            .withNewMetadata()
+            .withName(volumeName)
+            .withLabels(Map.of(TEST_NAMESPACE_LABEL, namespace.name()))
+            .endMetadata()
+            .withNewSpec()
+            .withCapacity(Map.of("storage", new Quantity("1Gi")))
+            .withAccessModes("ReadWriteOnce")
+            .withStorageClassName("")
+            .withPersistentVolumeReclaimPolicy("Retain")
+            .withNewClaimRef()
+            .withNamespace(namespace.name())
+            .withName(name)
+            .endClaimRef()
+            .endSpec()
+            .build();
+    if (local) {
+      volume.getSpec().setLocal(new LocalVolumeSourceBuilder().withPath(dir.toString()).build());
+      volume
+          .getSpec()
+          .setNodeAffinity(
+              new VolumeNodeAffinityBuilder()
+                  .withNewRequired()
+                  .addNewNodeSelectorTerm()
+                  .addNewMatchExpression()
+                  .withKey("kubernetes.io/hostname")
+                  .withOperator("In")
+                  .withValues("imagebatch-node")
+                  .endMatchExpression()
+                  .endNodeSelectorTerm()
+                  .endRequired()
+                  .build());
+    } else {
+      volume
+          .getSpec()
+          .setHostPath(
+              new HostPathVolumeSourceBuilder()
+                  .withPath(dir.toString())
+                  .withType("Directory")
+                  .build());
+    }
+    client.persistentVolumes().resource(volume).create();
     client
         .persistentVolumeClaims()
         .inNamespace(namespace.name())
@@ -67,7 +106,7 @@ final class HostVolumes {
                 .withNewSpec()
                 .withAccessModes("ReadWriteOnce")
                 .withStorageClassName("")
-                .withVolumeName(volume)
+                .withVolumeName(volumeName)
                 .withNewResources()
                 .withRequests(Map.of("storage", new Quantity("1Gi")))
                 .endResources()
@@ -94,8 +133,8 @@ final class HostVolumes {
   }
 
   /**
-   * Gives a directory to the runner's UID, as a cluster admin does for a hostPath or local volume
-   * (fsGroup changes ownership only for volume types that support it).
+   * Gives a directory to the runner's user and group, as a cluster admin must for a hostPath volume
+   * (the kubelet applies fsGroup only to volume types that support ownership management).
    */
   static void ownByRunner(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
