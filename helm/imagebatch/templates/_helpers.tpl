@@ -46,10 +46,11 @@ app.kubernetes.io/component: operator
 {{- end }}
 
 {{/*
-The operator's rules, as the Quarkus build generates them from the reconciler's @RBACRule
-annotations (operator/target/kubernetes/kubernetes.yml), without the Lease rule, which is granted
-in the release namespace only (leader-election-role.yaml). No Secrets: runner pods read them, the
-operator never does.
+The operator's rules: the one place they are written (the Quarkus build generates none). Granted
+cluster-wide, or per watched namespace; the Lease rule is granted in the release namespace only
+(leader-election-role.yaml). Tests run the packaged operator as this ServiceAccount with exactly
+these rules. No Secrets: runner pods read them, the operator never does. ImageRunners are read and
+only their status written: their spec belongs to Git.
 */}}
 {{- define "imagebatch.operatorRules" -}}
 - apiGroups: ["imagebatch.io"]
@@ -71,6 +72,18 @@ operator never does.
   resources: ["events"]
   verbs: ["create", "patch"]
 - apiGroups: ["imagebatch.io"]
-  resources: ["imagerunners", "imagerunners/status"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  resources: ["imagerunners"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["imagebatch.io"]
+  resources: ["imagerunners/status"]
+  verbs: ["get", "patch", "update"]
+{{- end }}
+
+{{/*
+The Lease rule: the fabric8 leader elector reads, creates and renews (patch or update) the Lease.
+*/}}
+{{- define "imagebatch.leaseRules" -}}
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["get", "create", "update", "patch"]
 {{- end }}

@@ -110,16 +110,16 @@ class ChartTemplateTest {
         .containsExactly(tuple("ServiceAccount", serviceAccount, NS));
     assertThat(Chart.ofType(objects, ClusterRole.class).getFirst().getRules())
         .extracting(PolicyRule::getApiGroups, PolicyRule::getResources, PolicyRule::getVerbs)
-        .containsExactly(GENERATED_RULES);
+        .containsExactly(OPERATOR_RULES);
     assertThat(objects).noneMatch(o -> o.getKind().equals("ServiceMonitor"));
   }
 
   /**
-   * The ClusterRoles the Quarkus build generates (operator/target/kubernetes/kubernetes.yml), in
-   * one role. The ImageRunner rule is narrower than the generated one: the operator only reads
-   * ImageRunners and writes their status; it never creates, deletes or finalizes them.
+   * The operator's rules (the chart is the one place they are written; the packaged-operator ITs
+   * run the operator with exactly these). ImageRunners are only read, and only their status
+   * written: Git owns their spec.
    */
-  private static final org.assertj.core.groups.Tuple[] GENERATED_RULES = {
+  private static final org.assertj.core.groups.Tuple[] OPERATOR_RULES = {
     tuple(
         List.of("imagebatch.io"),
         List.of("imagebatches", "imagebatches/status", "imagebatches/finalizers"),
@@ -135,10 +135,11 @@ class ChartTemplateTest {
         List.of("get", "list", "watch", "create", "patch", "update")),
     tuple(List.of(""), List.of("persistentvolumeclaims"), List.of("get")),
     tuple(List.of(""), List.of("events"), List.of("create", "patch")),
+    tuple(List.of("imagebatch.io"), List.of("imagerunners"), List.of("get", "list", "watch")),
     tuple(
         List.of("imagebatch.io"),
-        List.of("imagerunners", "imagerunners/status"),
-        List.of("get", "list", "watch", "patch", "update")),
+        List.of("imagerunners/status"),
+        List.of("get", "patch", "update")),
   };
 
   @Test
@@ -157,7 +158,7 @@ class ChartTemplateTest {
             tuple(
                 List.of("coordination.k8s.io"),
                 List.of("leases"),
-                List.of("get", "create", "update")));
+                List.of("get", "create", "update", "patch")));
     RoleBinding binding =
         Chart.ofType(objects, RoleBinding.class).stream()
             .filter(b -> b.getRoleRef().getName().equals(lease.getMetadata().getName()))
@@ -199,7 +200,7 @@ class ChartTemplateTest {
                 assertThat(r.getRules())
                     .extracting(
                         PolicyRule::getApiGroups, PolicyRule::getResources, PolicyRule::getVerbs)
-                    .containsExactly(GENERATED_RULES));
+                    .containsExactly(OPERATOR_RULES));
     assertThat(
             Chart.ofType(objects, RoleBinding.class).stream()
                 .filter(b -> b.getRoleRef().getName().equals("imagebatch")))
@@ -245,13 +246,15 @@ class ChartTemplateTest {
               defaultResources:
                 requests: { cpu: "2", memory: 2Gi }
                 limits: { memory: 4Gi }
+              httpAllowHosts: [images.internal, 10.20.0.0/16]
             """);
 
     assertThat(env(deployment(objects)))
         .containsEntry("IMAGEBATCH_RUNNER_IMAGE", "registry.example/runner:1.2.3")
         .containsEntry("IMAGEBATCH_RUNNER_DEFAULT_RESOURCES_REQUESTS_CPU", "2")
         .containsEntry("IMAGEBATCH_RUNNER_DEFAULT_RESOURCES_REQUESTS_MEMORY", "2Gi")
-        .containsEntry("IMAGEBATCH_RUNNER_DEFAULT_RESOURCES_LIMITS_MEMORY", "4Gi");
+        .containsEntry("IMAGEBATCH_RUNNER_DEFAULT_RESOURCES_LIMITS_MEMORY", "4Gi")
+        .containsEntry("IMAGEBATCH_RUNNER_HTTP_ALLOW_HOSTS", "images.internal,10.20.0.0/16");
     assertThat(operator(deployment(objects)).getImage())
         .isEqualTo("ghcr.io/imagebatch/imagebatch-operator:0.1.1");
   }

@@ -4,10 +4,14 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.imagebatch.api.contract.PlanSummary;
+import io.imagebatch.api.contract.ShardSummary;
+import io.imagebatch.api.contract.TerminationMessage;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.e2e.controlplane.node.Outcome;
 import io.imagebatch.e2e.controlplane.node.RunningPod;
 import io.imagebatch.operator.dependent.Labels;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,26 +81,26 @@ final class Batches {
 
   static Outcome plan(long total, int shards, String batch) {
     return Outcome.succeeded(
-        "{\"kind\":\"plan\",\"total\":%d,\"shards\":%d,\"manifest\":\"s3://derived/_imagebatch/%s/1/\"}"
-            .formatted(total, shards, batch));
+        TerminationMessage.encode(
+            new PlanSummary(
+                total, shards, 200, "s3://derived/_imagebatch/%s/1/".formatted(batch))));
   }
 
   /** A shard summary: {@code failed} of {@code total} failed, the rest succeeded. */
   static Outcome shard(int index, long total, long failed) {
-    StringBuilder failures = new StringBuilder();
+    List<ShardSummary.Failure> failures = new ArrayList<>();
     for (int i = 0; i < Math.min(failed, 3); i++) {
-      if (i > 0) {
-        failures.append(',');
-      }
-      failures.append(
-          "{\"source\":\"in/s%d-%d.jpg\",\"reason\":\"CorruptInput\",\"message\":\"bad\"}"
-              .formatted(index, i));
+      failures.add(
+          new ShardSummary.Failure("in/s%d-%d.jpg".formatted(index, i), "CorruptInput", "bad"));
     }
     return Outcome.succeeded(
-        ("{\"kind\":\"shard\",\"shard\":%d,\"images\":{\"total\":%d,\"succeeded\":%d,"
-                + "\"failed\":%d,\"skipped\":0},\"variants\":{\"written\":%d,\"bytesIn\":1000,"
-                + "\"bytesOut\":100},\"failures\":[%s],\"failuresTruncated\":false}")
-            .formatted(index, total, total - failed, failed, (total - failed) * 2, failures));
+        TerminationMessage.encode(
+            new ShardSummary(
+                index,
+                new ShardSummary.Images(total, total - failed, failed, 0),
+                new ShardSummary.Variants((total - failed) * 2, 1000, 100),
+                failures,
+                false)));
   }
 
   static int index(RunningPod pod) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.imagebatch.api.contract.FailureBudget;
 import io.imagebatch.e2e.controlplane.ControlPlane;
 import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
 import io.imagebatch.e2e.controlplane.KubectlResult;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The committed CRD, installed in the real API server: CEL rules, defaults, kubectl explain. */
 @ExtendWith(ControlPlaneExtension.class)
@@ -126,21 +128,12 @@ class CrdValidationIT {
             SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nencoding: { avif: { effort: 10 } }",
             "spec.encoding.avif.effort",
             "9"),
-        Arguments.of(
-            "maxFailedImages neither int nor percentage",
-            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nexecution: { maxFailedImages: lots }",
-            "spec.execution.maxFailedImages",
-            "percentage"),
-        Arguments.of(
-            "negative maxFailedImages",
-            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nexecution: { maxFailedImages: -1 }",
-            "spec.execution.maxFailedImages",
-            "non-negative"),
-        Arguments.of(
-            "decimal percentage",
-            SOURCE + "\n" + VARIANTS + "\n" + OUTPUT + "\nexecution: { maxFailedImages: \"2.5%\" }",
-            "spec.execution.maxFailedImages",
-            "whole percentage"),
+        maxFailedImages("neither int nor percentage", "lots"),
+        maxFailedImages("negative", "-1"),
+        maxFailedImages("over 100%", "\"101%\""),
+        maxFailedImages("negative percentage", "\"-1%\""),
+        maxFailedImages("a bare dot", "\"1.%\""),
+        maxFailedImages("a number as a string", "\"5\""),
         Arguments.of(
             "path template escaping the output",
             SOURCE
@@ -162,6 +155,21 @@ class CrdValidationIT {
             "source: { volume: { path: in/ } }\n" + VARIANTS + "\n" + OUTPUT,
             "spec.source.volume.claimName",
             "claimName is required"));
+  }
+
+  private static Arguments maxFailedImages(String description, String value) {
+    return Arguments.of(
+        "maxFailedImages " + description,
+        SOURCE
+            + "\n"
+            + VARIANTS
+            + "\n"
+            + OUTPUT
+            + "\nexecution: { maxFailedImages: "
+            + value
+            + " }",
+        "spec.execution.maxFailedImages",
+        FailureBudget.CEL_MESSAGE);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -281,6 +289,47 @@ class CrdValidationIT {
         .contains("queueName: \"\"");
   }
 
+  /**
+   * No field of the spec sets a runner pod's environment: an author cannot widen the SSRF guard.
+   */
+  @Test
+  void aBatchCannotSetTheRunnersEnvironment(TestNamespace ns, ControlPlane plane) {
+    KubectlResult result =
+        apply(
+            plane,
+            ns,
+            "ImageBatch",
+            "env",
+            SOURCE
+                + "\n"
+                + VARIANTS
+                + "\n"
+                + OUTPUT
+                + "\nexecution: { env: [ { name: IMAGEBATCH_HTTP_ALLOW_HOSTS, value: 10.0.0.0/8 } ] }");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr()).contains("unknown field \"spec.execution.env\"");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"2.5%", "0.1%", "100.0%", "0%"})
+  void aDecimalPercentageIsAccepted(String percent, TestNamespace ns, ControlPlane plane) {
+    KubectlResult result =
+        apply(
+            plane,
+            ns,
+            "ImageBatch",
+            "decimal",
+            SOURCE
+                + "\n"
+                + VARIANTS
+                + "\n"
+                + OUTPUT
+                + "\nexecution: { maxFailedImages: \""
+                + percent
+                + "\" }");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+  }
+
   @Test
   void kubectlExplainShowsTheDescriptions(ControlPlane plane) {
     // The API server publishes a new CRD's OpenAPI schema shortly after it is Established, and
@@ -294,8 +343,23 @@ class CrdValidationIT {
                   .contains("The variants every source image becomes")
                   .contains("formats")
                   .contains("The formats written for this variant");
-              assertThat(plane.kubectl("explain", "ib.spec.execution.maxFailedImages").orThrow())
-                  .contains("percentage");
+              // kubectl wraps the text: compare it with whitespace collapsed.
+              assertThat(
+                      plane
+                          .kubectl("explain", "ib.spec.execution.maxFailedImages")
+                          .orThrow()
+                          .replaceAll("\\s+", " "))
+                  .contains(FailureBudget.FORMAT)
+                  .contains("decimals allowed (\"0.1%\"), rounded down to whole images");
+              assertThat(
+                      plane.kubectl("explain", "ib.spec.runner").orThrow().replaceAll("\\s+", " "))
+                  .contains("absent means \"default\"")
+                  .contains(
+                      "When the ImageRunner \"default\" does not exist, the operator's default"
+                          + " image is used")
+                  .contains(
+                      "Any other ImageRunner named here that does not exist stalls the batch"
+                          + " (Stalled, reason ImageRunnerNotFound) until it is created.");
               assertThat(plane.kubectl("explain", "ib.spec").orThrow())
                   .contains("What to process: the source images");
               assertThat(plane.kubectl("explain", "ib.status.conditions.type").orThrow())

@@ -34,15 +34,30 @@ public final class InProcessOperator implements AutoCloseable {
     this.metrics = metrics;
   }
 
+  /** The settings the in-process operator runs with unless a test gives others. */
+  public static RunnerSettings settings() {
+    return RunnerSettings.of(
+        IMAGE,
+        Map.of("cpu", "500m", "memory", "512Mi"),
+        Map.of("memory", "1Gi"),
+        Duration.ofSeconds(1));
+  }
+
   public static InProcessOperator start(KubernetesClient client, String... namespaces) {
-    installCrds(client);
+    return start(client, client, settings(), namespaces);
+  }
+
+  /**
+   * @param admin installs the CRDs
+   * @param client the operator's own client (e.g. as the chart's ServiceAccount)
+   */
+  public static InProcessOperator start(
+      KubernetesClient admin,
+      KubernetesClient client,
+      RunnerSettings settings,
+      String... namespaces) {
+    installCrds(admin);
     BatchMetrics metrics = new BatchMetrics(new SimpleMeterRegistry());
-    RunnerSettings settings =
-        RunnerSettings.of(
-            IMAGE,
-            Map.of("cpu", "500m", "memory", "512Mi"),
-            Map.of("memory", "1Gi"),
-            Duration.ofSeconds(1));
     Operator operator =
         new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.imagebatch.e2e.controlplane.ControlPlane;
 import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
 import io.imagebatch.e2e.controlplane.TestNamespace;
 import java.time.Duration;
@@ -22,19 +21,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * JOSDK's default lease timings: 15 s duration, 10 s renew deadline, 2 s retry) watch one
  * namespace; only the Lease's holder reconciles, and when it crashes (SIGKILL, so the Lease is not
  * released) the other takes the Lease over once it expires and reconciles from then on. JOSDK takes
- * a replica's identity from HOSTNAME (the pod name in a Deployment).
+ * a replica's identity from HOSTNAME (the pod name in a Deployment). The operators run as the
+ * chart's ServiceAccount with only the chart's RBAC, as in a cluster.
  */
 @ExtendWith(ControlPlaneExtension.class)
 class LeaderElectionIT {
   private static final String LEASE = "imagebatch-operator";
   private static final String RUNNER_IMAGE = "registry.example.com/runner:failover";
 
-  private final List<PackagedOperator> operators = new ArrayList<>();
+  private final List<AutoCloseable> operators = new ArrayList<>();
 
   @AfterEach
   void stopOperators() throws Exception {
     Exception failure = null;
-    for (PackagedOperator operator : operators) {
+    for (AutoCloseable operator : operators.reversed()) {
       try {
         operator.close();
       } catch (Exception e) {
@@ -52,11 +52,12 @@ class LeaderElectionIT {
 
   @Test
   void whenTheLeaderCrashesTheOtherReplicaTakesTheLeaseAndReconciles(
-      KubernetesClient client, TestNamespace ns, ControlPlane plane) throws Exception {
+      KubernetesClient client, TestNamespace ns) throws Exception {
     InProcessOperator.installCrds(client);
     assertThat(PackagedOperator.JAR).as("run after package").exists();
-    PackagedOperator a = start("operator-a", plane, ns);
-    PackagedOperator b = start("operator-b", plane, ns);
+    ChartServiceAccount account = account(client, ns);
+    PackagedOperator a = start("operator-a", account, ns);
+    PackagedOperator b = start("operator-b", account, ns);
     Map<String, PackagedOperator> byIdentity = Map.of(a.name(), a, b.name(), b);
 
     String first =
@@ -66,7 +67,7 @@ class LeaderElectionIT {
     PackagedOperator leader = byIdentity.get(first);
     PackagedOperator follower = leader == a ? b : a;
     // Both are ready: the follower too, so a Deployment's rollout does not wait for the Lease.
-    for (PackagedOperator operator : operators) {
+    for (PackagedOperator operator : List.of(a, b)) {
       await()
           .atMost(Duration.ofMinutes(1))
           .ignoreExceptions()
@@ -92,11 +93,50 @@ class LeaderElectionIT {
     assertThat(holder(client, ns)).as("the Lease's holder").isEqualTo(follower.name());
   }
 
-  private PackagedOperator start(String identity, ControlPlane plane, TestNamespace ns)
+  /**
+   * A replica that loses the Lease (here another holder takes it over, as after a network partition
+   * outlasting the renew deadline) must not go on as if it led: it exits, and its pod restarts as a
+   * candidate. Before, it logged "Stopped leading, configured not to exit", never reconciled again
+   * and stayed ready.
+   */
+  @Test
+  void aReplicaThatLosesTheLeaseExits(KubernetesClient client, TestNamespace ns) throws Exception {
+    InProcessOperator.installCrds(client);
+    PackagedOperator leader = start("operator-a", account(client, ns), ns);
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> holder(client, ns), h -> leader.name().equals(h));
+
+    client
+        .resources(Lease.class)
+        .inNamespace(ns.name())
+        .withName(LEASE)
+        .edit(
+            lease -> {
+              lease.getSpec().setHolderIdentity("intruder");
+              lease.getSpec().setLeaseDurationSeconds(3600);
+              lease.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+              return lease;
+            });
+
+    assertThat(leader.exitsWithin(Duration.ofMinutes(1))).as("the replica exits").isTrue();
+    assertThat(leader.exitCode()).isNotZero();
+    assertThat(leader.log())
+        .contains(
+            "lost the Lease imagebatch-operator: exiting, so that the pod restarts as a candidate");
+  }
+
+  private ChartServiceAccount account(KubernetesClient client, TestNamespace ns) {
+    ChartServiceAccount account = ChartServiceAccount.install(client, ns.name());
+    operators.add(account);
+    return account;
+  }
+
+  private PackagedOperator start(String identity, ChartServiceAccount account, TestNamespace ns)
       throws Exception {
     PackagedOperator operator =
         PackagedOperator.start(
-            identity, plane, ns.name(), RUNNER_IMAGE, Map.of("HOSTNAME", identity));
+            identity, account, ns.name(), RUNNER_IMAGE, Map.of("HOSTNAME", identity));
     operators.add(operator);
     return operator;
   }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * 200 batches in one namespace: every one gets its plan Job and then its Indexed Job. Prints the
  * wall-clock times and the heap used after GC (docs/benchmarks.md, "Operator scale"); asserts only
- * that every batch got its Jobs.
+ * that every batch got its Jobs. The operator acts as the chart's ServiceAccount, with only the
+ * chart's RBAC.
  */
 @ExtendWith(ControlPlaneExtension.class)
 @RequiresControllerManager
@@ -38,7 +39,10 @@ class OperatorScaleIT {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     System.gc();
     long heapBefore = memory.getHeapMemoryUsage().getUsed();
-    try (var operator = InProcessOperator.start(client, ns.name())) {
+    try (ChartServiceAccount account = ChartServiceAccount.install(client, ns.name());
+        var operator =
+            InProcessOperator.start(
+                client, account.client(), InProcessOperator.settings(), ns.name())) {
       long started = System.nanoTime();
       for (int i = 0; i < BATCHES; i++) {
         Batches.create(client, ns.name(), Batches.yaml("b" + i, 200, ""));

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.imagebatch.e2e.controlplane.ControlPlane;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,8 +21,10 @@ import java.util.regex.Pattern;
 
 /**
  * The packaged operator (target/quarkus-app/quarkus-run.jar, prod profile) as a process against the
- * control plane, watching one namespace; its output goes to a temporary log file. {@link #close()}
- * stops it (gracefully, forcibly after 20 s), prints its log and deletes the file.
+ * control plane, watching one namespace, as the chart's ServiceAccount ({@link
+ * ChartServiceAccount}: its kubeconfig holds only that account's token); its output goes to a
+ * temporary log file. {@link #close()} stops it (gracefully, forcibly after 20 s), prints its log
+ * and deletes the file.
  */
 final class PackagedOperator implements AutoCloseable {
   static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
@@ -44,12 +45,13 @@ final class PackagedOperator implements AutoCloseable {
   }
 
   /**
-   * Starts the operator watching {@code namespace} (also its client's namespace, so the Lease's),
-   * with the runner image {@code runnerImage} and the extra environment {@code env}.
+   * Starts the operator as {@code account} watching {@code namespace} (also its client's namespace,
+   * so the Lease's), with the runner image {@code runnerImage} and the extra environment {@code
+   * env}.
    */
   static PackagedOperator start(
       String name,
-      ControlPlane plane,
+      ChartServiceAccount account,
       String namespace,
       String runnerImage,
       Map<String, String> env)
@@ -68,7 +70,7 @@ final class PackagedOperator implements AutoCloseable {
                     JAR.toString()))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    builder.environment().put("KUBECONFIG", plane.kubeconfig().toString());
+    builder.environment().put("KUBECONFIG", account.kubeconfig().toString());
     builder.environment().put("KUBERNETES_NAMESPACE", namespace);
     builder.environment().putAll(env);
     return new PackagedOperator(name, builder.start(), port, log);
@@ -96,6 +98,20 @@ final class PackagedOperator implements AutoCloseable {
       throw new IllegalStateException("no imagebatch_reconciliations_total in\n" + metrics);
     }
     return Double.parseDouble(matcher.group(1));
+  }
+
+  /** Whether the process ended by itself within {@code timeout}. */
+  boolean exitsWithin(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  int exitCode() {
+    return process.exitValue();
+  }
+
+  /** What the operator logged so far. */
+  String log() throws IOException {
+    return Files.readString(log);
   }
 
   /** A crash: SIGKILL, so nothing is released (the Lease stays held until it expires). */

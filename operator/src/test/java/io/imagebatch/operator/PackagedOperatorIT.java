@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The packaged operator (target/quarkus-app, prod profile: CDI wiring, configuration, leader
- * election, health, metrics) run as a process against the control plane.
+ * election, health, metrics) run as a process against the control plane, as the chart's
+ * ServiceAccount with only the chart's RBAC.
  */
 @ExtendWith(ControlPlaneExtension.class)
 class PackagedOperatorIT {
@@ -26,13 +27,11 @@ class PackagedOperatorIT {
       KubernetesClient client, TestNamespace ns, ControlPlane plane) throws Exception {
     InProcessOperator.installCrds(client);
     assertThat(PackagedOperator.JAR).as("run after package").exists();
-    try (PackagedOperator operator =
-        PackagedOperator.start(
-            "packaged", plane, ns.name(), "registry.example.com/runner:smoke", Map.of())) {
-      await()
-          .atMost(Duration.ofMinutes(1))
-          .ignoreExceptions()
-          .until(() -> operator.get("/q/health/ready").statusCode() == 200);
+    try (ChartServiceAccount account = ChartServiceAccount.install(client, ns.name());
+        PackagedOperator operator =
+            PackagedOperator.start(
+                "packaged", account, ns.name(), "registry.example.com/runner:smoke", Map.of())) {
+      awaitReady(operator);
 
       Batches.create(client, ns.name(), Batches.yaml("packaged", 200, ""));
       Job plan = PackagedOperator.awaitPlanJob(client, ns.name(), "packaged");
@@ -47,7 +46,43 @@ class PackagedOperatorIT {
           .contains("imagebatch_images_total{result=\"processed\"}")
           .contains("imagebatch_images_total{result=\"failed\"}");
       assertThat(operator.get("/q/health/live").statusCode()).isEqualTo(200);
-      assertThat(plane.kubectl("get", "lease", "-A").orThrow()).contains("imagebatch-operator");
+      assertThat(plane.kubectl("get", "lease", "-n", ns.name()).orThrow())
+          .contains("imagebatch-operator");
+      assertThat(operator.log()).doesNotContain("forbidden");
     }
+  }
+
+  /**
+   * Issue 13: with the chart's former Lease rule (no patch) a restarted operator could not renew
+   * the Lease it held and never reconciled again.
+   */
+  @Test
+  void aRestartedOperatorReconcilesAgain(KubernetesClient client, TestNamespace ns)
+      throws Exception {
+    InProcessOperator.installCrds(client);
+    try (ChartServiceAccount account = ChartServiceAccount.install(client, ns.name())) {
+      Map<String, String> pod = Map.of("HOSTNAME", "operator-0");
+      try (PackagedOperator first =
+          PackagedOperator.start("first", account, ns.name(), "r.example.com/runner:1", pod)) {
+        awaitReady(first);
+        Batches.create(client, ns.name(), Batches.yaml("before", 200, ""));
+        PackagedOperator.awaitPlanJob(client, ns.name(), "before");
+      }
+      try (PackagedOperator second =
+          PackagedOperator.start("second", account, ns.name(), "r.example.com/runner:1", pod)) {
+        awaitReady(second);
+        Batches.create(client, ns.name(), Batches.yaml("after", 200, ""));
+        PackagedOperator.awaitPlanJob(client, ns.name(), "after");
+        assertThat(second.reconciliations()).isPositive();
+        assertThat(second.log()).doesNotContain("forbidden");
+      }
+    }
+  }
+
+  private static void awaitReady(PackagedOperator operator) {
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .ignoreExceptions()
+        .until(() -> operator.get("/q/health/ready").statusCode() == 200);
   }
 }

@@ -1,5 +1,6 @@
 package io.imagebatch.runner;
 
+import io.imagebatch.api.contract.ExitCode;
 import io.imagebatch.runner.cluster.PlanCommand;
 import io.imagebatch.runner.cluster.ProcessCommand;
 import io.imagebatch.runner.config.BatchFile;

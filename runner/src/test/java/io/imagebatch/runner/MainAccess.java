@@ -1,5 +1,6 @@
 package io.imagebatch.runner;
 
+import io.imagebatch.api.contract.ExitCode;
 import java.io.PrintStream;
 
 /** Runs the CLI in-process for tests in other packages. */

@@ -11,17 +11,14 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.imagebatch.api.contract.FailureBudget;
 import java.util.List;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value =
-        "!has(self.maxFailedImages) || (type(self.maxFailedImages) == int"
-            + " ? self.maxFailedImages >= 0"
-            + " : self.maxFailedImages.matches('^(100|[1-9]?[0-9])%$'))",
-    message =
-        "must be a non-negative integer or a whole percentage from 0% to 100%, such as \"1%\"",
+    value = FailureBudget.CEL_RULE,
+    message = FailureBudget.CEL_MESSAGE,
     fieldPath = ".maxFailedImages",
     reason = "FieldValueInvalid")
 @SchemaCustomizer(value = Describe.class, input = SchemaDescriptions.RESOURCES)
@@ -44,8 +41,10 @@ public record ExecutionSpec(
         @Max(100)
         Integer retriesPerShard,
     @JsonPropertyDescription(
-            "Failed images tolerated before the batch fails: an integer, or a"
-                + " percentage of the total such as \"1%\".")
+            "Failed images tolerated before the batch fails: "
+                + FailureBudget.FORMAT
+                + ". A percentage is of the images listed, decimals allowed (\"0.1%\"), rounded"
+                + " down to whole images.")
         @Default("0")
         IntOrString maxFailedImages,
     @JsonPropertyDescription("Deadline of the processing Job, in seconds.") @Default("3600") @Min(1)

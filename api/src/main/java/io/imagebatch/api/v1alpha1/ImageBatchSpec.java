@@ -17,8 +17,10 @@ import java.util.List;
 public record ImageBatchSpec(
     @JsonPropertyDescription(
             "Name of the ImageRunner in this namespace that supplies the runner image and"
-                + " defaults. When no such ImageRunner exists the operator's default image is"
-                + " used.")
+                + " default resources; absent means \"default\". When the ImageRunner"
+                + " \"default\" does not exist, the operator's default image is used. Any other"
+                + " ImageRunner named here that does not exist stalls the batch (Stalled,"
+                + " reason ImageRunnerNotFound) until it is created.")
         @Default("default")
         String runner,
     @JsonPropertyDescription(

@@ -33,7 +33,7 @@ public record Variant(
                 + " lowercase letters, digits and '-'.")
         @Required
         @Pattern(NAME_PATTERN)
-        @Size(max = 63)
+        @Size(max = MAX_NAME_LENGTH)
         String name,
     @JsonPropertyDescription(
             "Target width in pixels, 1 to 16384. With only width set, the height"
@@ -60,5 +60,6 @@ public record Variant(
         List<Format> formats) {
 
   public static final String NAME_PATTERN = "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$";
+  public static final int MAX_NAME_LENGTH = 63;
   public static final int MAX_DIMENSION = 16384;
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -15,9 +16,13 @@ import java.util.TreeMap;
  * @param image the runner image used when no ImageRunner is found
  * @param resources default resources of runner pods
  * @param stalledRecheck how soon a batch waiting for a missing object checks again
+ * @param httpAllowHosts the SSRF allow-list runner pods get (IMAGEBATCH_HTTP_ALLOW_HOSTS)
  */
 public record RunnerSettings(
-    String image, ResourceRequirements resources, Duration stalledRecheck) {
+    String image,
+    ResourceRequirements resources,
+    Duration stalledRecheck,
+    Optional<String> httpAllowHosts) {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/imagebatch/imagebatch-runner:0.1.0";
 
@@ -41,7 +46,14 @@ public record RunnerSettings(
             .withRequests(quantities(requests))
             .withLimits(quantities(limits))
             .build(),
-        stalledRecheck);
+        stalledRecheck,
+        Optional.empty());
+  }
+
+  /** These settings with the SSRF allow-list {@code hosts} (blank: none). */
+  public RunnerSettings withHttpAllowHosts(Optional<String> hosts) {
+    return new RunnerSettings(
+        image, resources, stalledRecheck, hosts.map(String::strip).filter(h -> !h.isEmpty()));
   }
 
   private static Map<String, Quantity> quantities(Map<String, String> values) {

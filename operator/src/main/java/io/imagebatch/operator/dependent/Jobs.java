@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.imagebatch.api.contract.ExitCode;
 import io.imagebatch.api.v1alpha1.ExecutionSpec;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
@@ -17,12 +18,6 @@ import java.util.Optional;
 
 /** What the plan and the processing Job have in common: creation, suspension, conditions. */
 public final class Jobs {
-  /** Runner exit code: the configuration is unusable, retrying cannot help. */
-  public static final int EXIT_INVALID_CONFIGURATION = 3;
-
-  /** Runner exit code: storage unreachable; retrying the shard can help. */
-  public static final int EXIT_STORAGE_UNREACHABLE = 4;
-
   private Jobs() {}
 
   /**
@@ -36,7 +31,7 @@ public final class Jobs {
         .withNewOnExitCodes()
         .withContainerName(RunnerPodTemplate.CONTAINER)
         .withOperator("In")
-        .withValues(EXIT_INVALID_CONFIGURATION)
+        .withValues(ExitCode.INVALID_CONFIGURATION.code())
         .endOnExitCodes()
         .endRule()
         .addNewRule()
@@ -44,7 +39,7 @@ public final class Jobs {
         .withNewOnExitCodes()
         .withContainerName(RunnerPodTemplate.CONTAINER)
         .withOperator("In")
-        .withValues(EXIT_STORAGE_UNREACHABLE)
+        .withValues(ExitCode.STORAGE_UNREACHABLE.code())
         .endOnExitCodes()
         .endRule()
         .addNewRule()

@@ -1,11 +1,9 @@
 package io.imagebatch.operator.dependent;
 
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.imagebatch.api.v1alpha1.ExecutionSpec;
 import io.imagebatch.api.v1alpha1.ImageBatch;
-import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
 import java.util.Map;
 
 /**
@@ -20,7 +18,7 @@ public final class PlanJob {
     return run.name() + "-plan-g" + run.generation();
   }
 
-  public static Job desired(Run run, PinnedRunner runner, ResourceRequirements resources) {
+  public static Job desired(Run run, PodSettings pod) {
     ImageBatch batch = run.batch();
     ExecutionSpec execution = Jobs.execution(batch);
     Map<String, String> labels = Labels.of(run, Labels.PLAN);
@@ -30,7 +28,7 @@ public final class PlanJob {
         .withName(name(run))
         .withNamespace(batch.getMetadata().getNamespace())
         .withLabels(labels)
-        .withAnnotations(Jobs.annotations(run, runner))
+        .withAnnotations(Jobs.annotations(run, pod.runner()))
         .withOwnerReferences(Labels.owner(batch))
         .endMetadata()
         .withNewSpec()
@@ -41,7 +39,7 @@ public final class PlanJob {
         .withActiveDeadlineSeconds(execution.activeDeadlineSeconds())
         .withTtlSecondsAfterFinished(execution.ttlSecondsAfterFinished())
         .withSuspend(Jobs.createSuspended(batch))
-        .withTemplate(RunnerPodTemplate.build(run, Labels.PLAN, "plan", runner.image(), resources))
+        .withTemplate(RunnerPodTemplate.build(run, Labels.PLAN, "plan", pod))
         .endSpec()
         .build();
   }

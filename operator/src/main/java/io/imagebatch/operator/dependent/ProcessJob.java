@@ -1,12 +1,10 @@
 package io.imagebatch.operator.dependent;
 
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.imagebatch.api.contract.PlanSummary;
 import io.imagebatch.api.v1alpha1.ExecutionSpec;
 import io.imagebatch.api.v1alpha1.ImageBatch;
-import io.imagebatch.api.v1alpha1.ImageBatchStatus.PinnedRunner;
-import io.imagebatch.operator.status.TerminationMessages.Plan;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,13 +23,12 @@ public final class ProcessJob {
     return run.name() + "-g" + run.generation();
   }
 
-  public static Job desired(
-      Run run, Plan plan, PinnedRunner runner, ResourceRequirements resources) {
+  public static Job desired(Run run, PlanSummary plan, PodSettings pod) {
     ImageBatch batch = run.batch();
     ExecutionSpec execution = Jobs.execution(batch);
     Map<String, String> labels = Labels.of(run, Labels.PROCESS);
     Jobs.queueName(batch).ifPresent(q -> labels.put(Labels.KUEUE_QUEUE, q));
-    Map<String, String> annotations = Jobs.annotations(run, runner);
+    Map<String, String> annotations = Jobs.annotations(run, pod.runner());
     annotations.put(TOTAL_IMAGES, Long.toString(plan.total()));
     if (plan.manifest() != null) {
       annotations.put(MANIFEST, plan.manifest());
@@ -53,8 +50,7 @@ public final class ProcessJob {
         .withActiveDeadlineSeconds(execution.activeDeadlineSeconds())
         .withTtlSecondsAfterFinished(execution.ttlSecondsAfterFinished())
         .withSuspend(Jobs.createSuspended(batch))
-        .withTemplate(
-            RunnerPodTemplate.build(run, Labels.PROCESS, "process", runner.image(), resources))
+        .withTemplate(RunnerPodTemplate.build(run, Labels.PROCESS, "process", pod))
         .endSpec()
         .build();
   }

@@ -12,10 +12,14 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.imagebatch.api.contract.RunnerEnvironment;
 import io.imagebatch.api.v1alpha1.ExecutionSpec;
+import io.imagebatch.api.v1alpha1.HttpSource;
+import io.imagebatch.api.v1alpha1.HttpSource.ConfigMapKeyRef;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.LimitsSpec;
 import io.imagebatch.api.v1alpha1.S3Location;
+import io.imagebatch.api.v1alpha1.SourceSpec;
 import io.imagebatch.api.v1alpha1.VolumeLocation;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -34,25 +38,27 @@ public final class RunnerPodTemplate {
   public static final long RUNNER_UID = 65532;
   public static final String SOURCE_ROOT = "/data/source";
   public static final String OUTPUT_ROOT = "/data/output";
+
+  /** Where the source.http.urlsFrom ConfigMap key is mounted, as {@link #URLS_FILE}. */
+  public static final String URLS_DIR = "/etc/imagebatch-urls";
+
+  public static final String URLS_FILE = URLS_DIR + "/urls.txt";
   private static final BigDecimal GIBIBYTE = BigDecimal.valueOf(1L << 30);
   private static final Quantity DEFAULT_MAX_INPUT_BYTES = new Quantity("256Mi");
 
   private RunnerPodTemplate() {}
 
-  /**
-   * @param image the pinned runner image
-   * @param resources the pod's resources, already resolved (batch, then ImageRunner, then operator)
-   */
   public static PodTemplateSpec build(
-      Run run, String component, String command, String image, ResourceRequirements resources) {
+      Run run, String component, String command, PodSettings settings) {
+    ResourceRequirements resources = settings.resources();
     ImageBatch batch = run.batch();
     ExecutionSpec execution = execution(batch);
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
     List<EnvVar> env = new ArrayList<>();
-    env.add(env("IMAGEBATCH_LOG_FORMAT", "json"));
-    env.add(env("IMAGEBATCH_TERMINATION_MESSAGE_PATH", TERMINATION_LOG));
-    env.add(env("TMPDIR", "/tmp"));
+    env.add(env(RunnerEnvironment.LOG_FORMAT, "json"));
+    env.add(env(RunnerEnvironment.TERMINATION_MESSAGE_PATH, TERMINATION_LOG));
+    env.add(env(RunnerEnvironment.TMPDIR, "/tmp"));
 
     volumes.add(
         new VolumeBuilder()
@@ -79,13 +85,13 @@ public final class RunnerPodTemplate {
         v -> {
           volumes.add(claim("source", v.claimName(), true));
           mounts.add(mount("source", SOURCE_ROOT, true));
-          env.add(env("IMAGEBATCH_SOURCE_ROOT", SOURCE_ROOT));
+          env.add(env(RunnerEnvironment.SOURCE_ROOT, SOURCE_ROOT));
         });
     outputVolume.ifPresent(
         v -> {
           volumes.add(claim("output", v.claimName(), false));
           mounts.add(mount("output", OUTPUT_ROOT, false));
-          env.add(env("IMAGEBATCH_OUTPUT_ROOT", OUTPUT_ROOT));
+          env.add(env(RunnerEnvironment.OUTPUT_ROOT, OUTPUT_ROOT));
         });
     Optional.ofNullable(batch.getSpec().source())
         .map(s -> s.s3())
@@ -95,10 +101,30 @@ public final class RunnerPodTemplate {
         .map(o -> o.s3())
         .map(S3Location::credentialsSecret)
         .ifPresent(secret -> env.addAll(credentials("OUTPUT_", secret)));
+    urlsFrom(batch)
+        .ifPresent(
+            ref -> {
+              volumes.add(
+                  new VolumeBuilder()
+                      .withName("urls")
+                      .withNewConfigMap()
+                      .withName(ref.name())
+                      .addNewItem()
+                      .withKey(ref.key())
+                      .withPath(URLS_FILE.substring(URLS_DIR.length() + 1))
+                      .endItem()
+                      .endConfigMap()
+                      .build());
+              mounts.add(mount("urls", URLS_DIR, true));
+              env.add(env(RunnerEnvironment.HTTP_URLS_FILE, URLS_FILE));
+            });
+    settings
+        .httpAllowHosts()
+        .ifPresent(hosts -> env.add(env(RunnerEnvironment.HTTP_ALLOW_HOSTS, hosts)));
     if (resources.getLimits() != null && resources.getLimits().containsKey("memory")) {
       env.add(
           new EnvVarBuilder()
-              .withName("IMAGEBATCH_MEMORY_LIMIT")
+              .withName(RunnerEnvironment.MEMORY_LIMIT)
               .withNewValueFrom()
               .withNewResourceFieldRef()
               .withContainerName(CONTAINER)
@@ -133,7 +159,7 @@ public final class RunnerPodTemplate {
         .withContainers(
             new ContainerBuilder()
                 .withName(CONTAINER)
-                .withImage(image)
+                .withImage(settings.runner().image())
                 .withArgs(command, "--spec", SpecConfigMap.PATH)
                 .withEnv(env)
                 .withVolumeMounts(mounts)
@@ -190,6 +216,14 @@ public final class RunnerPodTemplate {
             : limits.maxInputBytes();
     BigDecimal bytes = Quantity.getAmountInBytes(maxInput).multiply(BigDecimal.TWO).add(GIBIBYTE);
     return new Quantity(bytes.toBigInteger().toString());
+  }
+
+  /** The ConfigMap key that lists the batch's URLs, when source.http.urlsFrom names one. */
+  public static Optional<ConfigMapKeyRef> urlsFrom(ImageBatch batch) {
+    return Optional.ofNullable(batch.getSpec().source())
+        .map(SourceSpec::http)
+        .map(HttpSource::urlsFrom)
+        .map(HttpSource.UrlsFrom::configMapKeyRef);
   }
 
   static ExecutionSpec execution(ImageBatch batch) {

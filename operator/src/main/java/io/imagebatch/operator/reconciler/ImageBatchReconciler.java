@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.imagebatch.api.contract.FailureBudget;
+import io.imagebatch.api.contract.PlanSummary;
+import io.imagebatch.api.contract.TerminationMessage;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.ImageCounts;
@@ -21,10 +24,12 @@ import io.imagebatch.operator.condition.PersistentVolumeClaimsExist;
 import io.imagebatch.operator.condition.Precondition;
 import io.imagebatch.operator.condition.RunnerResolver;
 import io.imagebatch.operator.condition.SecretsMissing;
+import io.imagebatch.operator.condition.UrlsConfigMapExists;
 import io.imagebatch.operator.config.RunnerSettings;
 import io.imagebatch.operator.dependent.Jobs;
 import io.imagebatch.operator.dependent.Labels;
 import io.imagebatch.operator.dependent.PlanJob;
+import io.imagebatch.operator.dependent.PodSettings;
 import io.imagebatch.operator.dependent.ProcessJob;
 import io.imagebatch.operator.dependent.Run;
 import io.imagebatch.operator.dependent.RunnerPodTemplate;
@@ -33,8 +38,6 @@ import io.imagebatch.operator.metrics.BatchMetrics;
 import io.imagebatch.operator.status.ImageBatchStatusAggregator;
 import io.imagebatch.operator.status.ShardResults;
 import io.imagebatch.operator.status.TerminationMessages;
-import io.imagebatch.operator.status.TerminationMessages.Plan;
-import io.imagebatch.operator.validation.FailureBudget;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -45,8 +48,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
-import io.quarkiverse.operatorsdk.annotations.RBACVerbs;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -62,53 +63,18 @@ import java.util.function.Predicate;
  * folds what they report back into status. Each pass observes (Jobs, pods), checks preconditions,
  * acts (create, suspend, delete a stale run), then writes status only when it changed.
  *
- * <p>The operator never reads Secrets: storage credentials reach runner pods as secretKeyRef.
+ * <p>The operator never reads Secrets: storage credentials reach runner pods as secretKeyRef. Its
+ * RBAC is the chart's (helm/imagebatch/templates/_helpers.tpl), the one place it is written.
  */
 @ControllerConfiguration(name = ImageBatchReconciler.NAME)
-@RBACRule(
-    apiGroups = "batch",
-    resources = "jobs",
-    verbs = {
-      RBACVerbs.GET,
-      RBACVerbs.LIST,
-      RBACVerbs.WATCH,
-      RBACVerbs.CREATE,
-      RBACVerbs.PATCH,
-      RBACVerbs.UPDATE,
-      RBACVerbs.DELETE
-    })
-@RBACRule(
-    apiGroups = "",
-    resources = "pods",
-    verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH})
-@RBACRule(
-    apiGroups = "",
-    resources = "configmaps",
-    verbs = {
-      RBACVerbs.GET,
-      RBACVerbs.LIST,
-      RBACVerbs.WATCH,
-      RBACVerbs.CREATE,
-      RBACVerbs.PATCH,
-      RBACVerbs.UPDATE
-    })
-@RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = RBACVerbs.GET)
-@RBACRule(
-    apiGroups = "",
-    resources = "events",
-    verbs = {RBACVerbs.CREATE, RBACVerbs.PATCH})
-@RBACRule(apiGroups = "imagebatch.io", resources = "imagerunners", verbs = RBACVerbs.GET)
-@RBACRule(
-    apiGroups = "coordination.k8s.io",
-    resources = "leases",
-    verbs = {RBACVerbs.GET, RBACVerbs.CREATE, RBACVerbs.UPDATE})
 public class ImageBatchReconciler implements Reconciler<ImageBatch> {
   public static final String NAME = "imagebatch";
 
   /** How soon to look again when the Job says done but its pods are not in the cache yet. */
   private static final Duration CACHE_CATCH_UP = Duration.ofSeconds(2);
 
-  private static final Precondition CLAIMS = new PersistentVolumeClaimsExist();
+  private static final List<Precondition> PRECONDITIONS =
+      List.of(new PersistentVolumeClaimsExist(), new UrlsConfigMapExists());
 
   private final RunnerSettings settings;
   private final BatchMetrics metrics;
@@ -191,7 +157,8 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
     if (process.isEmpty()) {
       // Before processing starts: what the pods will need must exist.
       RunnerResolver.Resolution resolution = runners.resolve(batch, client);
-      Optional<Precondition.Unmet> unmet = CLAIMS.check(batch, client);
+      Optional<Precondition.Unmet> unmet =
+          PRECONDITIONS.stream().flatMap(p -> p.check(batch, client).stream()).findFirst();
       if (unmet.isEmpty() && resolution instanceof RunnerResolver.Missing missing) {
         unmet = Optional.of(missing.unmet());
       }
@@ -217,7 +184,7 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
       String note = resolved.note().isEmpty() ? "" : "; " + resolved.note();
 
       if (plan.isEmpty()) {
-        Jobs.create(client, PlanJob.desired(run, pinned, resources));
+        Jobs.create(client, PlanJob.desired(run, pod(pinned, resources)));
         startTime = now;
         planning(status, suspended, "planning Job " + PlanJob.name(run) + " created" + note);
       } else {
@@ -235,10 +202,10 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
               planPods.stream()
                   .filter(p -> "Succeeded".equals(phaseOf(p)))
                   .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
-          Optional<Plan> parsed =
+          Optional<PlanSummary> parsed =
               succeeded
                   .flatMap(p -> TerminationMessages.of(p, RunnerPodTemplate.CONTAINER))
-                  .flatMap(TerminationMessages::plan);
+                  .flatMap(TerminationMessage::plan);
           if (parsed.isPresent() && (parsed.get().shards() <= 0 || parsed.get().total() <= 0)) {
             status
                 .counts(
@@ -249,8 +216,8 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
                 .manifest(parsed.get().manifest())
                 .phase(Phase.Succeeded, "Succeeded", "the source has no images to process");
           } else if (parsed.isPresent()) {
-            Plan p = parsed.get();
-            Jobs.create(client, ProcessJob.desired(run, p, pinned, resources));
+            PlanSummary p = parsed.get();
+            Jobs.create(client, ProcessJob.desired(run, p, pod(pinned, resources)));
             status
                 .counts(
                     new ImageCounts(p.total(), 0L, 0L, 0L),
@@ -368,7 +335,16 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
       status.phase(Phase.Failed, reason, detail);
       return null;
     }
-    long allowed = FailureBudget.allowed(batch.getSpec().execution().maxFailedImages(), total);
+    FailureBudget budget;
+    try {
+      budget = FailureBudget.parse(batch.getSpec().execution().maxFailedImages());
+    } catch (IllegalArgumentException e) {
+      // Stored before the CRD's rule existed: the API server no longer accepts such a value.
+      status.phase(
+          Phase.Failed, "InvalidConfiguration", "spec.execution.maxFailedImages " + e.getMessage());
+      return null;
+    }
+    long allowed = budget.allowed(total);
     if (results.failed() > allowed) {
       status.phase(
           Phase.Failed,
@@ -437,6 +413,10 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
       control = UpdateControl.patchStatus(fresh);
     }
     return recheck == null ? control : control.rescheduleAfter(recheck);
+  }
+
+  private PodSettings pod(PinnedRunner runner, ResourceRequirements resources) {
+    return new PodSettings(runner, resources, settings.httpAllowHosts());
   }
 
   private static void planning(ImageBatchStatusAggregator status, boolean suspended, String msg) {

@@ -20,8 +20,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
-import io.quarkiverse.operatorsdk.annotations.RBACVerbs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,21 +35,6 @@ import java.util.stream.Collectors;
  * owns spec, and a status patch is the only write this controller makes to an ImageRunner.
  */
 @ControllerConfiguration(name = ImageRunnerReconciler.NAME)
-@RBACRule(
-    apiGroups = "imagebatch.io",
-    resources = "imagebatches",
-    verbs = {
-      RBACVerbs.GET,
-      RBACVerbs.LIST,
-      RBACVerbs.WATCH,
-      RBACVerbs.CREATE,
-      RBACVerbs.PATCH,
-      RBACVerbs.DELETE
-    })
-@RBACRule(
-    apiGroups = "",
-    resources = "events",
-    verbs = {RBACVerbs.CREATE, RBACVerbs.PATCH})
 public class ImageRunnerReconciler implements Reconciler<ImageRunner> {
   public static final String NAME = "imagerunner";
   private static final System.Logger LOG = System.getLogger(ImageRunnerReconciler.class.getName());

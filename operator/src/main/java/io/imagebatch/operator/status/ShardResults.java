@@ -1,6 +1,8 @@
 package io.imagebatch.operator.status;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.imagebatch.api.contract.ShardSummary;
+import io.imagebatch.api.contract.TerminationMessage;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.ImageFailure;
 import io.imagebatch.operator.dependent.Labels;
 import io.imagebatch.operator.dependent.RunnerPodTemplate;
@@ -49,24 +51,24 @@ public record ShardResults(
     long succeeded = 0, failed = 0, skipped = 0, written = 0, bytesIn = 0, bytesOut = 0;
     List<ImageFailure> failures = new ArrayList<>();
     for (Pod pod : latest.values()) {
-      Optional<TerminationMessages.Shard> shard =
+      Optional<ShardSummary> shard =
           TerminationMessages.of(pod, RunnerPodTemplate.CONTAINER)
-              .flatMap(TerminationMessages::shard);
+              .flatMap(TerminationMessage::shard);
       if (shard.isEmpty()) {
         unreadable++;
         continue;
       }
-      TerminationMessages.Shard s = shard.get();
+      ShardSummary s = shard.get();
       reported++;
-      succeeded += s.succeeded();
-      failed += s.failed();
-      skipped += s.skipped();
-      written += s.written();
-      bytesIn += s.bytesIn();
-      bytesOut += s.bytesOut();
-      for (ImageFailure failure : s.failures()) {
+      succeeded += s.images().succeeded();
+      failed += s.images().failed();
+      skipped += s.images().skipped();
+      written += s.variants().written();
+      bytesIn += s.variants().bytesIn();
+      bytesOut += s.variants().bytesOut();
+      for (ShardSummary.Failure failure : s.failures()) {
         if (failures.size() < MAX_FAILURES) {
-          failures.add(failure);
+          failures.add(new ImageFailure(failure.source(), failure.reason(), failure.message()));
         }
       }
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.imagebatch.api.contract.ShardSummary;
+import io.imagebatch.api.contract.TerminationMessage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +34,13 @@ class ShardResultsTest {
   }
 
   private static String shard(int index, int succeeded, int failed) {
-    return "{\"kind\":\"shard\",\"shard\":%d,\"images\":{\"total\":%d,\"succeeded\":%d,\"failed\":%d,\"skipped\":1},\"variants\":{\"written\":6,\"bytesIn\":10,\"bytesOut\":5},\"failures\":[{\"source\":\"a%d.jpg\",\"reason\":\"CorruptInput\",\"message\":\"m\"}],\"failuresTruncated\":false}"
-        .formatted(index, succeeded + failed + 1, succeeded, failed, index);
+    return TerminationMessage.encode(
+        new ShardSummary(
+            index,
+            new ShardSummary.Images(succeeded + failed + 1, succeeded, failed, 1),
+            new ShardSummary.Variants(6, 10, 5),
+            List.of(new ShardSummary.Failure("a%d.jpg".formatted(index), "CorruptInput", "m")),
+            false));
   }
 
   @Test
@@ -64,18 +71,18 @@ class ShardResultsTest {
 
   /** A shard summary with {@code count} failures named s{shard}-f{n}.jpg. */
   private static String shardWithFailures(int index, int count) {
-    StringBuilder failures = new StringBuilder();
+    List<ShardSummary.Failure> failures = new java.util.ArrayList<>();
     for (int n = 0; n < count; n++) {
-      failures
-          .append(n == 0 ? "" : ",")
-          .append(
-              "{\"source\":\"s%d-f%d.jpg\",\"reason\":\"CorruptInput\",\"message\":\"m\"}"
-                  .formatted(index, n));
+      failures.add(
+          new ShardSummary.Failure("s%d-f%d.jpg".formatted(index, n), "CorruptInput", "m"));
     }
-    return ("{\"kind\":\"shard\",\"shard\":%d,\"images\":{\"total\":%d,\"succeeded\":0,"
-            + "\"failed\":%d,\"skipped\":0},\"variants\":{\"written\":0,\"bytesIn\":0,"
-            + "\"bytesOut\":0},\"failures\":[%s],\"failuresTruncated\":false}")
-        .formatted(index, count, count, failures);
+    return TerminationMessage.encode(
+        new ShardSummary(
+            index,
+            new ShardSummary.Images(count, 0, count, 0),
+            new ShardSummary.Variants(0, 0, 0),
+            failures,
+            false));
   }
 
   @Test

@@ -1,12 +1,13 @@
 package io.imagebatch.runner.cluster;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imagebatch.api.contract.PlanSummary;
+import io.imagebatch.api.contract.TerminationMessage;
 import io.imagebatch.runner.config.LoadedBatch;
 import io.imagebatch.runner.config.SpecValidator;
 import io.imagebatch.runner.log.Log;
 import io.imagebatch.runner.run.BatchPaths;
 import io.imagebatch.runner.run.Storage;
-import io.imagebatch.runner.run.TerminationMessage;
+import io.imagebatch.runner.run.TerminationMessageFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class PlanCommand {
   }
 
   /** Plans the batch; returns the termination message it wrote. */
-  public ObjectNode run(Path terminationMessage) throws IOException {
+  public PlanSummary run(Path terminationMessage) throws IOException {
     Storage storage = Storage.open(batch, SpecValidator.Mode.CLUSTER, env, tempDir);
     BatchPaths paths = BatchPaths.of(batch);
     int perShard = batch.spec().execution().imagesPerShard();
@@ -43,14 +44,10 @@ public final class PlanCommand {
               }
             });
     int shards = plan.finish();
-    ObjectNode summary = TerminationMessage.object();
-    summary.put("kind", "plan");
-    summary.put("total", plan.total());
-    summary.put("shards", shards);
-    summary.put("imagesPerShard", perShard);
-    summary.put("manifest", storage.output().locate(paths.root()));
-    storage.output().writeText(paths.planSummary(), summary.toString());
-    TerminationMessage.write(summary, terminationMessage);
+    PlanSummary summary =
+        new PlanSummary(plan.total(), shards, perShard, storage.output().locate(paths.root()));
+    storage.output().writeText(paths.planSummary(), TerminationMessage.encode(summary));
+    TerminationMessageFile.write(summary, terminationMessage);
     Log.info(
         "plan written",
         "batch",

@@ -1,22 +1,21 @@
 package io.imagebatch.runner.cluster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imagebatch.api.contract.ShardSummary;
 import io.imagebatch.runner.config.FieldError;
 import io.imagebatch.runner.config.InvalidSpecException;
 import io.imagebatch.runner.config.LoadedBatch;
 import io.imagebatch.runner.config.SpecValidator;
 import io.imagebatch.runner.local.RunStats;
 import io.imagebatch.runner.log.Log;
-import io.imagebatch.runner.pipeline.ImageResult;
 import io.imagebatch.runner.run.BatchPaths;
 import io.imagebatch.runner.run.ImagesRun;
 import io.imagebatch.runner.run.Storage;
-import io.imagebatch.runner.run.TerminationMessage;
+import io.imagebatch.runner.run.TerminationMessageFile;
 import io.imagebatch.runner.source.SourceRef;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,7 +38,7 @@ public final class ProcessCommand {
     this.concurrency = concurrency;
   }
 
-  public ObjectNode run(int shard, Path terminationMessage) throws IOException {
+  public ShardSummary run(int shard, Path terminationMessage) throws IOException {
     Storage storage = Storage.open(batch, SpecValidator.Mode.CLUSTER, env, tempDir);
     BatchPaths paths = BatchPaths.of(batch);
     String plan =
@@ -73,8 +72,8 @@ public final class ProcessCommand {
             });
     RunStats stats = outcome.stats();
     long total = outcome.total();
-    ObjectNode summary = summary(shard, total, stats);
-    TerminationMessage.write(summary, terminationMessage);
+    ShardSummary summary = summary(shard, total, stats);
+    TerminationMessageFile.write(summary, terminationMessage);
     Log.info(
         "shard finished",
         "batch",
@@ -102,27 +101,16 @@ public final class ProcessCommand {
     }
   }
 
-  static ObjectNode summary(int shard, long total, RunStats stats) {
-    ObjectNode summary = TerminationMessage.object();
-    summary.put("kind", "shard");
-    summary.put("shard", shard);
-    ObjectNode images = summary.putObject("images");
-    images.put("total", total);
-    images.put("succeeded", stats.succeeded());
-    images.put("failed", stats.failed());
-    images.put("skipped", stats.skipped());
-    ObjectNode variants = summary.putObject("variants");
-    variants.put("written", stats.written());
-    variants.put("bytesIn", stats.bytesIn());
-    variants.put("bytesOut", stats.bytesOut());
-    ArrayNode failures = summary.putArray("failures");
-    for (ImageResult failure : stats.firstFailures()) {
-      ObjectNode f = failures.addObject();
-      f.put("source", failure.source());
-      f.put("reason", String.valueOf(failure.reason()));
-      f.put("message", failure.message());
-    }
-    summary.put("failuresTruncated", stats.failed() > failures.size());
-    return summary;
+  static ShardSummary summary(int shard, long total, RunStats stats) {
+    List<ShardSummary.Failure> failures =
+        stats.firstFailures().stream()
+            .map(f -> new ShardSummary.Failure(f.source(), String.valueOf(f.reason()), f.message()))
+            .toList();
+    return new ShardSummary(
+        shard,
+        new ShardSummary.Images(total, stats.succeeded(), stats.failed(), stats.skipped()),
+        new ShardSummary.Variants(stats.written(), stats.bytesIn(), stats.bytesOut()),
+        failures,
+        stats.failed() > failures.size());
   }
 }

@@ -1,6 +1,7 @@
 package io.imagebatch.runner.config;
 
-import io.imagebatch.api.v1alpha1.EncodingSpec;
+import io.imagebatch.api.contract.FailureBudget;
+import io.imagebatch.api.contract.SchemaBounds;
 import io.imagebatch.api.v1alpha1.ExecutionSpec;
 import io.imagebatch.api.v1alpha1.Fit;
 import io.imagebatch.api.v1alpha1.Format;
@@ -19,7 +20,8 @@ import java.util.Set;
 
 /**
  * The same rules the CRD's schema and CEL rules enforce in a cluster, for runs that never meet an
- * API server, plus what only the runner can check (local directories).
+ * API server, plus what only the runner can check (local directories). Numeric bounds come from the
+ * model's own annotations ({@link SchemaBounds}), the failure budget from {@link FailureBudget}.
  */
 public final class SpecValidator {
   public enum Mode {
@@ -40,10 +42,12 @@ public final class SpecValidator {
     List<FieldError> errors = new ArrayList<>();
     source(spec.source(), batch.baseDir(), errors);
     variants(spec.variants(), errors);
-    encoding(spec.encoding(), errors);
     output(spec.output(), errors);
     limits(spec.limits(), errors);
     execution(spec.execution(), errors);
+    for (SchemaBounds.Violation violation : SchemaBounds.check(spec, "spec")) {
+      errors.add(new FieldError(violation.field(), violation.message()));
+    }
     return errors;
   }
 
@@ -92,7 +96,8 @@ public final class SpecValidator {
       String at = "spec.variants[" + i + "]";
       if (blank(v.name())) {
         errors.add(new FieldError(at + ".name", "required"));
-      } else if (!v.name().matches(Variant.NAME_PATTERN) || v.name().length() > 63) {
+      } else if (!v.name().matches(Variant.NAME_PATTERN)
+          || v.name().length() > Variant.MAX_NAME_LENGTH) {
         errors.add(
             new FieldError(
                 at + ".name",
@@ -103,8 +108,6 @@ public final class SpecValidator {
       if (v.width() == null && v.height() == null) {
         errors.add(new FieldError(at, "set width, height or both"));
       }
-      dimension(at + ".width", v.width(), errors);
-      dimension(at + ".height", v.height(), errors);
       if (v.fit() != Fit.INSIDE && (v.width() == null || v.height() == null)) {
         errors.add(
             new FieldError(
@@ -120,23 +123,6 @@ public final class SpecValidator {
         errors.add(new FieldError(at + ".formats", "must not contain null"));
       }
     }
-  }
-
-  private static void dimension(String field, Integer value, List<FieldError> errors) {
-    if (value != null && (value < 1 || value > Variant.MAX_DIMENSION)) {
-      errors.add(
-          new FieldError(
-              field, "must be between 1 and " + Variant.MAX_DIMENSION + ", not " + value));
-    }
-  }
-
-  private static void encoding(EncodingSpec encoding, List<FieldError> errors) {
-    range("spec.encoding.webp.quality", encoding.webp().quality(), 1, 100, errors);
-    range("spec.encoding.webp.effort", encoding.webp().effort(), 0, 6, errors);
-    range("spec.encoding.avif.quality", encoding.avif().quality(), 1, 100, errors);
-    range("spec.encoding.avif.effort", encoding.avif().effort(), 0, 9, errors);
-    range("spec.encoding.jpeg.quality", encoding.jpeg().quality(), 1, 100, errors);
-    range("spec.encoding.png.compression", encoding.png().compression(), 0, 9, errors);
   }
 
   private void output(OutputSpec output, List<FieldError> errors) {
@@ -157,9 +143,6 @@ public final class SpecValidator {
   }
 
   private static void limits(LimitsSpec limits, List<FieldError> errors) {
-    if (limits.maxInputPixels() < 1) {
-      errors.add(new FieldError("spec.limits.maxInputPixels", "must be at least 1"));
-    }
     try {
       if (Quantities.bytes(limits.maxInputBytes()) < 1) {
         errors.add(new FieldError("spec.limits.maxInputBytes", "must be at least 1 byte"));
@@ -170,9 +153,6 @@ public final class SpecValidator {
   }
 
   private static void execution(ExecutionSpec execution, List<FieldError> errors) {
-    range("spec.execution.parallelism", execution.parallelism(), 1, 1000, errors);
-    range("spec.execution.imagesPerShard", execution.imagesPerShard(), 1, 100000, errors);
-    range("spec.execution.retriesPerShard", execution.retriesPerShard(), 0, 100, errors);
     try {
       FailureBudget.parse(execution.maxFailedImages());
     } catch (IllegalArgumentException e) {
@@ -219,14 +199,6 @@ public final class SpecValidator {
       } catch (IllegalArgumentException e) {
         errors.add(new FieldError(field + "[" + i + "]", e.getMessage()));
       }
-    }
-  }
-
-  private static void range(
-      String field, Integer value, int min, int max, List<FieldError> errors) {
-    if (value != null && (value < min || value > max)) {
-      errors.add(
-          new FieldError(field, "must be between " + min + " and " + max + ", not " + value));
     }
   }
 

@@ -1,7 +1,7 @@
 package io.imagebatch.runner.local;
 
-import io.imagebatch.runner.ExitCode;
-import io.imagebatch.runner.config.FailureBudget;
+import io.imagebatch.api.contract.ExitCode;
+import io.imagebatch.api.contract.FailureBudget;
 import io.imagebatch.runner.config.LoadedBatch;
 import io.imagebatch.runner.config.SpecValidator;
 import io.imagebatch.runner.log.Log;

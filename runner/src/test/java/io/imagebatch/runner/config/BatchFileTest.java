@@ -91,8 +91,15 @@ class BatchFileTest {
           avif effort      | encoding: { avif: { effort: 10 } }         | spec.encoding.avif.effort: must be between 0 and 9, not 10
           jpeg quality     | encoding: { jpeg: { quality: 0 } }         | spec.encoding.jpeg.quality: must be between 1 and 100, not 0
           png compression  | encoding: { png: { compression: 10 } }     | spec.encoding.png.compression: must be between 0 and 9, not 10
-          percent          | execution: { maxFailedImages: "120%" }     | spec.execution.maxFailedImages: percentage must be at most 100%, not 120%
-          not a percent    | execution: { maxFailedImages: "lots" }     | spec.execution.maxFailedImages: must be an integer or a percentage such as "1%", not "lots"
+          percent          | execution: { maxFailedImages: "101%" }     | spec.execution.maxFailedImages: must be a non-negative integer, or a percentage from 0% to 100% such as "1%" or "2.5%", not "101%"
+          negative percent | execution: { maxFailedImages: "-1%" }      | spec.execution.maxFailedImages: must be a non-negative integer, or a percentage from 0% to 100% such as "1%" or "2.5%", not "-1%"
+          bare dot         | execution: { maxFailedImages: "1.%" }      | spec.execution.maxFailedImages: must be a non-negative integer, or a percentage from 0% to 100% such as "1%" or "2.5%", not "1.%"
+          not a percent    | execution: { maxFailedImages: "lots" }     | spec.execution.maxFailedImages: must be a non-negative integer, or a percentage from 0% to 100% such as "1%" or "2.5%", not "lots"
+          negative count   | execution: { maxFailedImages: -1 }         | spec.execution.maxFailedImages: must be a non-negative integer, or a percentage from 0% to 100% such as "1%" or "2.5%", not -1
+          parallelism      | execution: { parallelism: 1001 }           | spec.execution.parallelism: must be between 1 and 1000, not 1001
+          shard size       | execution: { imagesPerShard: 0 }           | spec.execution.imagesPerShard: must be between 1 and 100000, not 0
+          deadline         | execution: { activeDeadlineSeconds: 0 }    | spec.execution.activeDeadlineSeconds: must be at least 1, not 0
+          pixels           | limits: { maxInputPixels: 0 }              | spec.limits.maxInputPixels: must be at least 1, not 0
           bytes            | limits: { maxInputBytes: "many" }          | spec.limits.maxInputBytes
           fail level       | limits: { failOn: sometimes }              | spec.limits.failOn: invalid value "sometimes": expected one of [none, truncated, error, warning]
           no stem          | output: { volume: { path: out/ }, pathTemplate: "{variant}.{format}" } | spec.output.pathTemplate: must contain {stem} or {name}
@@ -108,6 +115,13 @@ class BatchFileTest {
     assertThatThrownBy(() -> load(spec))
         .isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining(error);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"2.5%", "0.1%", "100%", "0%"})
+  void acceptsDecimalPercentages(String percent) {
+    LoadedBatch batch = load(VALID + "execution: { maxFailedImages: \"" + percent + "\" }");
+    assertThat(batch.spec().execution().maxFailedImages().getStrVal()).isEqualTo(percent);
   }
 
   @Test

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagebatch.api.contract.ExitCode;
 import io.imagebatch.runner.BatchYaml;
-import io.imagebatch.runner.ExitCode;
 import io.imagebatch.runner.MainAccess;
 import io.imagebatch.vips.FailOn;
 import io.imagebatch.vips.TestImages;

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.imagebatch.api.contract.PlanSummary;
+import io.imagebatch.api.contract.TerminationMessage;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.ImageCounts;
@@ -145,9 +147,11 @@ class FullFlowE2E {
                 assertThat(line.path("status").asText()).isEqualTo("succeeded");
                 assertThat(line.path("variants")).hasSize(4);
               });
-      JsonNode plan = JSON.readTree(s3.text(OUTPUT, "out/_imagebatch/catalog/1/plan/plan.json"));
-      assertThat(plan.path("total").asLong()).isEqualTo(sources);
-      assertThat(plan.path("shards").asInt()).isEqualTo(shards);
+      PlanSummary plan =
+          TerminationMessage.plan(s3.text(OUTPUT, "out/_imagebatch/catalog/1/plan/plan.json"))
+              .orElseThrow();
+      assertThat(plan.total()).isEqualTo(sources);
+      assertThat(plan.shards()).isEqualTo(shards);
 
       // The Jobs and their pods: the pod contract and the restricted security context.
       Job planJob = job(client, ns, "catalog-plan-g1");
@@ -168,8 +172,7 @@ class FullFlowE2E {
                 // The summary came from the runner's real termination message file.
                 ContainerStateTerminated terminated = terminated(pod);
                 assertThat(terminated.getExitCode()).isZero();
-                assertThat(JSON.readTree(terminated.getMessage()).path("kind").asText())
-                    .isIn("plan", "shard");
+                assertThat(TerminationMessage.decode(terminated.getMessage())).isPresent();
               });
     }
   }

@@ -1,6 +1,10 @@
-package io.imagebatch.runner;
+package io.imagebatch.api.contract;
 
-/** The runner's exit codes: the pod contract that the operator's podFailurePolicy relies on. */
+/**
+ * The runner's exit codes: the pod contract. The runner exits with them; the operator's
+ * podFailurePolicy fails the Job at once on {@link #INVALID_CONFIGURATION} and counts {@link
+ * #STORAGE_UNREACHABLE} against the shard's retries.
+ */
 public enum ExitCode {
   /** Done. Per-image failures are counted in the manifest, not fatal. */
   OK(0),
