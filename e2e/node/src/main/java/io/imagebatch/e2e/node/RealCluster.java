@@ -7,12 +7,14 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.imagebatch.e2e.controlplane.Kubectl;
+import io.imagebatch.e2e.controlplane.KubectlResult;
 import io.imagebatch.e2e.controlplane.TestNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +75,42 @@ public final class RealCluster {
 
   public ClusterEnv env() {
     return env;
+  }
+
+  /**
+   * Runs the node's helm against this cluster, as a cluster operator would (the chart's release is
+   * {@code imagebatch} in {@code imagebatch-system}).
+   */
+  public KubectlResult helm(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(env.get("NODE_BIN"), "helm").toString());
+    command.add("--kubeconfig=" + env.kubeconfig());
+    command.addAll(List.of(args));
+    try {
+      Files.createDirectories(workDir());
+      Path out = Files.createTempFile(workDir(), "helm", ".out");
+      Path err = Files.createTempFile(workDir(), "helm", ".err");
+      try {
+        Process process =
+            new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+          process.destroyForcibly();
+          throw new IllegalStateException("helm " + String.join(" ", args) + " hung");
+        }
+        return new KubectlResult(process.exitValue(), Files.readString(out), Files.readString(err));
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted running helm", e);
+    }
   }
 
   /** A namespace that enforces the restricted Pod Security Standard, ready for pods. */

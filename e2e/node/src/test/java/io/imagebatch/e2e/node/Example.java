@@ -51,6 +51,13 @@ final class Example {
     return this;
   }
 
+  /** Removes a dotted path's last key, e.g. {@code spec.source.http.urls}. */
+  Example remove(String path) {
+    int dot = path.lastIndexOf('.');
+    ((ObjectNode) get(path.substring(0, dot))).remove(path.substring(dot + 1));
+    return this;
+  }
+
   JsonNode get(String path) {
     JsonNode node = root;
     for (String key : path.split("\\.")) {
