@@ -6,10 +6,11 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Runs a class only where a Docker engine answers. Elsewhere the class is skipped, never failed,
- * and the reason is printed as one line, because Maven's summary only counts skipped tests and a CI
- * log should say why. {@code -Dimagebatch.k3s.require=true} turns the skip into a failure, for a CI
- * job that is meant to have Docker.
+ * Runs a class only where a Docker engine answers and has the k3s node image (or can pull it).
+ * Elsewhere the class is skipped, never failed, and the reason is printed as one line, because
+ * Maven's summary only counts skipped tests and a CI log should say why. {@code
+ * -Dimagebatch.k3s.require=true} turns the skip into a failure, for a CI job that is meant to have
+ * Docker.
  */
 public final class DockerEngineCondition implements ExecutionCondition {
 
@@ -21,7 +22,7 @@ public final class DockerEngineCondition implements ExecutionCondition {
       // Decided once, for the class: its methods share one cluster.
       return ConditionEvaluationResult.enabled("the class found a Docker engine");
     }
-    Optional<String> missing = DockerEngineProbe.whyNoEngine();
+    Optional<String> missing = DockerEngineProbe.whyCannotRun();
     if (missing.isEmpty()) {
       return ConditionEvaluationResult.enabled("a Docker engine answered");
     }

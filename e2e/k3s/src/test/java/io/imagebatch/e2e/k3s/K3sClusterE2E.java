@@ -40,8 +40,6 @@ import org.testcontainers.utility.DockerImageName;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class K3sClusterE2E {
 
-  private static final String K3S_IMAGE =
-      System.getProperty("imagebatch.k3s.image", "rancher/k3s:v1.33.4-k3s1");
   private static final String RUNNER_REPOSITORY = "ghcr.io/imagebatch/imagebatch-runner";
   private static final String BLUE_IMAGE = RUNNER_REPOSITORY + ":e2e";
   private static final String GREEN_IMAGE = RUNNER_REPOSITORY + ":e2e-green";
@@ -72,7 +70,7 @@ class K3sClusterE2E {
     }
     Path runnerTar = RunnerImage.buildAndSave(repo, RUNNER_REPOSITORY, "e2e", work);
 
-    k3s = new K3sContainer(DockerImageName.parse(K3S_IMAGE));
+    k3s = new K3sContainer(DockerImageName.parse(K3sNodeImage.NAME));
     k3s.addExposedPort(MinioInCluster.NODE_PORT);
     k3s.start();
     K3sImages images = new K3sImages(k3s);
