@@ -75,7 +75,7 @@ class HttpExampleE2E {
       assertThat(status.phase())
           .as(Batches.describe(client, namespace, feed.name()))
           .isEqualTo(Phase.Failed);
-      assertThat(status.failures()).hasSize(2);
+      assertThat(status.failures()).as(Batches.describe(client, namespace, feed.name())).hasSize(2);
       assertThat(status.failures()).extracting(ImageFailure::reason).containsOnly("SourceRefused");
       assertThat(status.failures())
           .allSatisfy(
