@@ -31,7 +31,9 @@ CACHE="${IMAGEBATCH_IMAGES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/imagebatch/ima
 export IMAGEBATCH_IMAGES_CACHE="$CACHE"
 PODMAN="$HERE/podman"
 REPOSITORY_PREFIX=localhost/imagebatch
-LABEL=io.imagebatch.inputs
+# Part of every product image's hash: raise it when a change to this script changes what an image
+# holds (not for a refactoring, which then costs no rebuild).
+RECIPE=1
 EXTRA_CA_DIR="${IMAGEBATCH_EXTRA_CA_DIR:-/usr/local/share/ca-certificates}"
 base_image() { sed -n "s/^$1=//p" "$HERE/base-images.env"; }
 DEBIAN_SLIM_IMAGE="$(base_image DEBIAN_SLIM_IMAGE)"
@@ -91,24 +93,18 @@ source_files() {
 
 # The content of those files: a change to any of them, or a file added or removed, changes it.
 sources_sha() {
-  source_files "$@" | (
-    cd "$ROOT"
-    while IFS= read -r -d '' f; do
-      printf '%s  %s\n' "$(sha256sum <"$f" | cut -c1-64)" "$f"
-    done
-  ) | sha
+  source_files "$@" | (cd "$ROOT" && xargs -0 -r sha256sum) | sha
 }
 
-label_of() {
-  "$PODMAN" image inspect --format "{{index .Labels \"$LABEL\"}}" "$1" 2>/dev/null || true
-}
 id_of() { "$PODMAN" image inspect --format '{{.Id}}' "$1"; }
 exists() { "$PODMAN" image exists "$1"; }
 
 # Runs a step with its output in a log file; on failure shows the end of it.
+BUILT=0
 logged() {
   local name="$1" file="$CACHE/logs/$1.log"
   shift
+  BUILT=1
   log "$name (log: $file)"
   if ! "$@" >"$file" 2>&1; then
     tail -30 "$file" >&2
@@ -118,25 +114,40 @@ logged() {
 
 # podman build for this machine: only local images (--pull=never), the host's network for RUN
 # steps (no bridge, no iptables; the build reaches Debian's and Maven's repositories).
+# shellcheck disable=SC2317 # called through logged
 build() { "$PODMAN" build --pull=never --network=host --layers "$@"; }
 
 save_archive() {
   local image="$1" archive="$2"
   [[ -s "$archive" ]] && return
+  mkdir -p "$(dirname "$archive")"
   rm -f "$archive.part"
   "$PODMAN" save -q --format oci-archive -o "$archive.part" "$image"
   mv "$archive.part" "$archive"
 }
 
+# A base image is kept under a name of its inputs (localhost/imagebatch/base-debian:<key>) and
+# given the name the Dockerfiles use just before the builds that need it (under the lock): two
+# checkouts with different recipes share the cache without rebuilding each other's bases.
+use_base() {
+  local keyed_id="$1" name="$2"
+  [[ "$(id_of "$name" 2>/dev/null || true)" == "$keyed_id" ]] || "$PODMAN" tag "$keyed_id" "$name"
+}
+
 debian_base() {
-  local key
+  local key suite
   key="$(printf 'debian %s %s %s' "$(file_sha "$HERE/make-debian-slim.sh")" "${DEBIAN_MIRROR:-}" \
     "$DEBIAN_SLIM_IMAGE" | sha)"
-  if [[ "$(label_of "$DEBIAN_SLIM_IMAGE")" == "$key" ]]; then
-    log "$DEBIAN_SLIM_IMAGE is up to date"
-    return
+  DEBIAN_BASE="$REPOSITORY_PREFIX/base-debian:${key:0:12}"
+  if exists "$DEBIAN_BASE"; then
+    log "$DEBIAN_BASE is up to date"
+  else
+    # debian:bookworm-slim is bookworm.
+    suite="${DEBIAN_SLIM_IMAGE##*:}"
+    logged debian-base "$HERE/make-debian-slim.sh" "${suite%-slim}" "$DEBIAN_BASE" "$CACHE/work"
   fi
-  logged debian-base "$HERE/make-debian-slim.sh" "$DEBIAN_SLIM_IMAGE" "$CACHE/work" "$LABEL=$key"
+  DEBIAN_BASE_ID="$(id_of "$DEBIAN_BASE")"
+  use_base "$DEBIAN_BASE_ID" "$DEBIAN_SLIM_IMAGE"
 }
 
 extra_ca_certs() {
@@ -174,32 +185,35 @@ jdk_base() {
       echo "$jdk"
       cat "$jdk/release"
       extra_ca_certs | while IFS= read -r c; do file_sha "$c"; done
-      id_of "$DEBIAN_SLIM_IMAGE"
+      echo "$DEBIAN_BASE_ID"
     } | sha
   )"
-  if [[ "$(label_of "$JDK_IMAGE")" == "$key" ]]; then
-    log "$JDK_IMAGE is up to date"
-    return
+  JDK_BASE="$REPOSITORY_PREFIX/base-jdk:${key:0:12}"
+  if exists "$JDK_BASE"; then
+    log "$JDK_BASE is up to date"
+  else
+    jdk_context "$jdk" "$ctx"
+    logged jdk-base build -f "$HERE/Containerfile.jdk" -t "$JDK_BASE" "$ctx"
+    rm -rf "$ctx"
   fi
-  jdk_context "$jdk" "$ctx"
-  logged jdk-base build -f "$HERE/Containerfile.jdk" --label "$LABEL=$key" -t "$JDK_IMAGE" "$ctx"
-  rm -rf "$ctx"
+  JDK_BASE_ID="$(id_of "$JDK_BASE")"
+  use_base "$JDK_BASE_ID" "$JDK_IMAGE"
 }
 
 # The operator's base, as the docker archive Jib reads (tar://); its name says which inputs made it.
 operator_base() {
   local key
   key="$(printf 'operator-base %s %s %s' "$(file_sha "$HERE/Containerfile.operator-base")" \
-    "$(id_of "$DEBIAN_SLIM_IMAGE")" "$(id_of "$JDK_IMAGE")" | sha)"
+    "$DEBIAN_BASE_ID" "$JDK_BASE_ID" | sha)"
   OPERATOR_BASE_IMAGE="$REPOSITORY_PREFIX/operator-base:${key:0:12}"
-  OPERATOR_BASE_ARCHIVE="$CACHE/work/operator-base-${key:0:12}.docker.tar"
+  OPERATOR_BASE_ARCHIVE="$CACHE/work/operator-base/${key:0:12}.docker.tar"
   if exists "$OPERATOR_BASE_IMAGE"; then
     log "$OPERATOR_BASE_IMAGE is up to date"
   else
     logged operator-base build -f "$HERE/Containerfile.operator-base" -t "$OPERATOR_BASE_IMAGE" "$HERE"
   fi
   if [[ ! -s "$OPERATOR_BASE_ARCHIVE" ]]; then
-    rm -f "$CACHE"/work/operator-base-*.docker.tar
+    mkdir -p "$(dirname "$OPERATOR_BASE_ARCHIVE")"
     "$PODMAN" save -q --format docker-archive -o "$OPERATOR_BASE_ARCHIVE.part" "$OPERATOR_BASE_IMAGE"
     mv "$OPERATOR_BASE_ARCHIVE.part" "$OPERATOR_BASE_ARCHIVE"
   fi
@@ -209,9 +223,9 @@ runner_image() {
   local version="$1" key
   key="$(printf 'runner %s %s %s %s' \
     "$(sources_sha Dockerfile.runner .dockerignore mvnw .mvn pom.xml api vips runner examples/local)" \
-    "$(id_of "$DEBIAN_SLIM_IMAGE")" "$(id_of "$JDK_IMAGE")" "$(file_sha "$HERE/build.sh")" | sha)"
+    "$DEBIAN_BASE_ID" "$JDK_BASE_ID" "$RECIPE" | sha)"
   RUNNER_IMAGE="$REPOSITORY_PREFIX/imagebatch-runner:$version-${key:0:12}"
-  RUNNER_ARCHIVE="$CACHE/archives/imagebatch-runner-$version-${key:0:12}.oci.tar"
+  RUNNER_ARCHIVE="$CACHE/archives/imagebatch-runner/$version-${key:0:12}.oci.tar"
   if exists "$RUNNER_IMAGE"; then
     log "$RUNNER_IMAGE is up to date"
   else
@@ -228,7 +242,7 @@ bad_runner_image() {
   local version="$1" key
   key="$(printf 'bad-runner %s %s' "$RUNNER_IMAGE" "$(file_sha "$HERE/Containerfile.bad-runner")" | sha)"
   BAD_RUNNER_IMAGE="$REPOSITORY_PREFIX/imagebatch-runner-bad:$version-${key:0:12}"
-  BAD_RUNNER_ARCHIVE="$CACHE/archives/imagebatch-runner-bad-$version-${key:0:12}.oci.tar"
+  BAD_RUNNER_ARCHIVE="$CACHE/archives/imagebatch-runner-bad/$version-${key:0:12}.oci.tar"
   if exists "$BAD_RUNNER_IMAGE"; then
     log "$BAD_RUNNER_IMAGE is up to date"
   else
@@ -245,11 +259,11 @@ operator_image() {
   local inputs=(mvnw .mvn pom.xml api operator e2e/control-plane)
   operator_base
   key="$(printf 'operator %s %s %s' "$(sources_sha "${inputs[@]}")" "$OPERATOR_BASE_IMAGE" \
-    "$(file_sha "$HERE/build.sh")" | sha)"
+    "$RECIPE" | sha)"
   OPERATOR_REPOSITORY="$REPOSITORY_PREFIX/imagebatch-operator"
   OPERATOR_TAG="$version-${key:0:12}"
   OPERATOR_IMAGE="$OPERATOR_REPOSITORY:$OPERATOR_TAG"
-  OPERATOR_ARCHIVE="$CACHE/archives/imagebatch-operator-$OPERATOR_TAG.oci.tar"
+  OPERATOR_ARCHIVE="$CACHE/archives/imagebatch-operator/$OPERATOR_TAG.oci.tar"
   if exists "$OPERATOR_IMAGE"; then
     log "$OPERATOR_IMAGE is up to date"
   else
@@ -273,22 +287,40 @@ operator_image() {
   save_archive "$OPERATOR_IMAGE" "$OPERATOR_ARCHIVE"
 }
 
-# Older tags of the product images and their archives go; the base images and podman's layer
-# cache stay, so the next build reuses them.
+# What other checkouts (or earlier runs) built stays for a while, since their current.env may
+# still name it: per repository the newest KEEP tags survive, with this run's, and the archives
+# of the images that survive. Untagged build-stage layers older than every kept JDK base (built on
+# a base that is gone) go; the layer cache of the kept bases stays, so the next build reuses it.
+KEEP=3
 remove_stale() {
-  local image keep=" $RUNNER_IMAGE $BAD_RUNNER_IMAGE $OPERATOR_IMAGE $OPERATOR_BASE_IMAGE "
-  while IFS= read -r image; do
-    [[ "$keep" == *" $image "* ]] || "$PODMAN" rmi "$image" >/dev/null 2>&1 || true
-  done < <("$PODMAN" images --format '{{.Repository}}:{{.Tag}}' \
-    | grep -E "^$REPOSITORY_PREFIX/(imagebatch-runner|imagebatch-runner-bad|imagebatch-operator|operator-base):" || true)
-  local archive
-  for archive in "$CACHE"/archives/*.oci.tar; do
-    [[ -e "$archive" ]] || continue
-    case "$archive" in
-      "$RUNNER_ARCHIVE" | "$BAD_RUNNER_ARCHIVE" | "$OPERATOR_ARCHIVE") ;;
-      *) rm -f "$archive" ;;
-    esac
+  local repository image current=" $RUNNER_IMAGE $BAD_RUNNER_IMAGE $OPERATOR_IMAGE $OPERATOR_BASE_IMAGE $DEBIAN_BASE $JDK_BASE "
+  for repository in imagebatch-runner imagebatch-runner-bad imagebatch-operator operator-base \
+    base-debian base-jdk; do
+    "$PODMAN" images --filter "reference=$REPOSITORY_PREFIX/$repository" \
+      --format '{{.CreatedAt}}|{{.Repository}}:{{.Tag}}' | sort -r | cut -d'|' -f2 | tail -n +$((KEEP + 1)) \
+      | while IFS= read -r image; do
+        [[ "$current" == *" $image "* ]] || "$PODMAN" rmi "$image" >/dev/null 2>&1 || true
+      done
   done
+  local oldest_jdk
+  oldest_jdk="$("$PODMAN" images --filter "reference=$REPOSITORY_PREFIX/base-jdk" --format '{{.ID}}' \
+    | xargs -r "$PODMAN" image inspect --format '{{.Created.Unix}}' | sort -n | head -1)"
+  [[ -z "$oldest_jdk" ]] || "$PODMAN" image prune -f --filter "until=$oldest_jdk" >/dev/null
+  local archive tag
+  for archive in "$CACHE"/archives/*/*.oci.tar "$CACHE"/work/operator-base/*.docker.tar; do
+    [[ -e "$archive" ]] || continue
+    tag="$(basename "$archive")"
+    tag="${tag%.oci.tar}"
+    tag="${tag%.docker.tar}"
+    exists "$REPOSITORY_PREFIX/$(basename "$(dirname "$archive")"):$tag" || rm -f "$archive"
+  done
+}
+
+# Build containers a killed build left behind (podman lists them as "Storage"); under the lock no
+# build runs, so every one of them is a leftover.
+remove_leftover_build_containers() {
+  "$PODMAN" ps -a --external --format '{{.ID}} {{.Status}}' | awk '$2 == "Storage" { print $1 }' \
+    | while IFS= read -r container; do "$PODMAN" rm -f "$container" >/dev/null; done
 }
 
 write_env() {
@@ -320,16 +352,23 @@ main() {
   # One build at a time (the cluster script and a test may both ask); the others wait, then find
   # the images made.
   exec 9>"$CACHE/.build.lock"
-  flock 9
+  if ! flock -n 9; then
+    log "another build.sh holds $CACHE/.build.lock; waiting"
+    flock 9
+  fi
+  remove_leftover_build_containers
 
   debian_base
   jdk_base "$jdk"
   runner_image "$version"
   bad_runner_image "$version"
   operator_image "$version" "$jdk"
-  remove_stale
+  # Nothing built, nothing stale: a warm run stays quick.
+  if ((BUILT)); then remove_stale; fi
   log "done in $((SECONDS - started)) s; $CACHE/current.env:"
   write_env
 }
 
-main "$@"
+# On one line: bash reads a script as it runs, and an edit to this file during a build must not
+# reach the running one.
+main "$@"; exit

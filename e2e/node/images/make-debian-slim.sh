@@ -3,17 +3,16 @@
 # trimmed the way the official slim image is (dpkg leaves out docs, man pages and locales, apt
 # fetches no translations and keeps no .deb files), imported into the private image store.
 #
-#   make-debian-slim.sh IMAGE_NAME WORK_DIR [LABEL=VALUE...]
+#   make-debian-slim.sh SUITE IMAGE_NAME WORK_DIR        (SUITE: bookworm, ...)
 #
-# Root only (debootstrap creates device nodes and chroots). Environment: DEBIAN_SUITE (bookworm),
-# DEBIAN_MIRROR (http://deb.debian.org/debian; plain HTTP needs no CA certificate).
+# Root only (debootstrap creates device nodes and chroots). Environment: DEBIAN_MIRROR
+# (http://deb.debian.org/debian; plain HTTP needs no CA certificate).
 set -euo pipefail
 
-image="$1"
-work="$2"
-shift 2
+suite="$1"
+image="$2"
+work="$3"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-suite="${DEBIAN_SUITE:-bookworm}"
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 rootfs="$work/debian-$suite-rootfs"
 
@@ -93,12 +92,8 @@ rm -rf "$rootfs"/usr/share/{man,groff,info,lintian,linda}/* \
 : >"$rootfs/etc/resolv.conf"
 : >"$rootfs/etc/hostname"
 
-changes=(--change 'CMD ["bash"]')
-for label in "$@"; do
-  changes+=(--change "LABEL $label")
-done
 unmount_below "$rootfs"
 # /dev, /proc and /sys are the runtime's; their contents stay out of the image.
 tar -C "$rootfs" --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -c . \
-  | "$here/podman" import -q "${changes[@]}" - "$image" >/dev/null
+  | "$here/podman" import -q --change 'CMD ["bash"]' - "$image" >/dev/null
 log "imported $image"
