@@ -171,10 +171,10 @@ pause_archive() {
   dir=$(mktemp -d)
   cp "$NODE_BIN/pause" "$dir/pause"
   tar -C "$dir" -cf "$dir/rootfs.tar" pause
-  podman_quiet import --quiet --change 'ENTRYPOINT ["/pause"]' --change 'USER 65535:65535' \
+  "$HERE/images/podman" import --quiet --change 'ENTRYPOINT ["/pause"]' --change 'USER 65535:65535' \
     "$dir/rootfs.tar" "$PAUSE_IMAGE" >/dev/null
   rm -f "$archive"
-  podman_quiet save --quiet --format oci-archive -o "$archive" "$PAUSE_IMAGE" >/dev/null
+  "$HERE/images/podman" save --quiet --format oci-archive -o "$archive" "$PAUSE_IMAGE" >/dev/null
   rm -rf "$dir"
   echo "$archive"
 }
