@@ -4,9 +4,12 @@ import io.imagebatch.api.contract.ExitCode;
 import io.imagebatch.runner.cluster.PlanCommand;
 import io.imagebatch.runner.cluster.ProcessCommand;
 import io.imagebatch.runner.config.BatchFile;
+import io.imagebatch.runner.config.FieldError;
 import io.imagebatch.runner.config.InvalidSpecException;
 import io.imagebatch.runner.config.LoadedBatch;
 import io.imagebatch.runner.config.SpecValidator;
+import io.imagebatch.runner.isolation.Journal;
+import io.imagebatch.runner.isolation.Supervisor;
 import io.imagebatch.runner.local.LocalRun;
 import io.imagebatch.runner.log.Log;
 import io.imagebatch.runner.output.StorageException;
@@ -19,14 +22,17 @@ import io.imagebatch.vips.VipsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /** The runner's command line. Every outcome maps to an {@link ExitCode}. */
 public final class Main {
   static final String USAGE =
       """
       usage: imagebatch-runner run BATCH.yaml [--concurrency N] [--vips-threads N]
+                                              [--allow-untrusted-loaders]
              imagebatch-runner plan --spec BATCH.yaml
              imagebatch-runner process --spec BATCH.yaml [--shard N] [--concurrency N]
              imagebatch-runner version
@@ -37,6 +43,10 @@ public final class Main {
         process        (Indexed Job) process shard N; N defaults to JOB_COMPLETION_INDEX
         --concurrency  images processed at once (default: the number of CPUs)
         --vips-threads libvips worker threads per image (default: CPUs / concurrency)
+        --allow-untrusted-loaders
+                       let loaders libvips marks untrusted (ImageMagick, PDF, SVG, JPEG XL,
+                       PPM, ...) read sources; blocked by default (also
+                       IMAGEBATCH_ALLOW_UNTRUSTED_LOADERS=true)
 
       exit codes: 0 done, 1 more images failed than maxFailedImages allows (run), 2 usage,
                   3 invalid configuration, 4 storage unreachable
@@ -44,9 +54,20 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException, InterruptedException {
     StartupClock.mark("main");
-    System.exit(run(args, System.out, System.err, System.getenv()).code());
+    Map<String, String> env = System.getenv();
+    if (Journal.fromEnvironment(env).isPresent()) {
+      Supervisor.exitWithSupervisor();
+    } else if (args.length > 0) {
+      String tmp = env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir"));
+      Optional<Supervisor> supervisor =
+          Supervisor.forThisProcess(args[0], env, Files.createDirectories(Path.of(tmp)));
+      if (supervisor.isPresent()) {
+        System.exit(supervisor.get().run());
+      }
+    }
+    System.exit(run(args, System.out, System.err, env).code());
   }
 
   static ExitCode run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
@@ -61,12 +82,12 @@ public final class Main {
     }
     try {
       return switch (arguments.command()) {
-        case "run" -> runLocal(arguments, out);
+        case "run" -> runLocal(arguments, out, env);
         case "plan" -> plan(arguments, env);
         case "process" -> process(arguments, env);
         case "version" -> {
           out.println(
-              "libvips " + vips(arguments).version() + " (" + Vips.get().libraryName() + ")");
+              "libvips " + vips(arguments, env).version() + " (" + Vips.get().libraryName() + ")");
           yield ExitCode.OK;
         }
         default -> {
@@ -94,10 +115,11 @@ public final class Main {
     }
   }
 
-  private static ExitCode runLocal(Arguments arguments, PrintStream out) throws IOException {
+  private static ExitCode runLocal(Arguments arguments, PrintStream out, Map<String, String> env)
+      throws IOException {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.LOCAL);
     StartupClock.mark("batchLoaded");
-    requireSavers(batch, vips(arguments));
+    requireSavers(batch, vips(arguments, env));
     LocalRun.Summary summary =
         new LocalRun(batch, arguments.concurrency(), Progress.onTerminal(), out).run();
     return LocalRun.exitCode(summary);
@@ -114,7 +136,7 @@ public final class Main {
   private static ExitCode process(Arguments arguments, Map<String, String> env) throws IOException {
     LoadedBatch batch = BatchFile.load(Path.of(arguments.file()), SpecValidator.Mode.CLUSTER);
     StartupClock.mark("batchLoaded");
-    requireSavers(batch, vips(arguments));
+    requireSavers(batch, vips(arguments, env));
     try (TempDirectory temp = TempDirectory.create(env.get("TMPDIR"))) {
       new ProcessCommand(batch, env, temp.path(), arguments.concurrency())
           .run(arguments.shard(), terminationMessagePath(env));
@@ -127,10 +149,28 @@ public final class Main {
         batch, vips.savers().stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()));
   }
 
-  private static Vips vips(Arguments arguments) {
-    Vips vips = Vips.init(VipsOptions.defaults().withConcurrency(arguments.vipsThreads()));
+  private static Vips vips(Arguments arguments, Map<String, String> env) {
+    Vips vips =
+        Vips.init(
+            VipsOptions.defaults()
+                .withConcurrency(arguments.vipsThreads())
+                .withUntrustedLoaders(
+                    arguments.allowUntrustedLoaders() || allowUntrustedLoaders(env)));
     StartupClock.mark("libvipsReady");
     return vips;
+  }
+
+  private static boolean allowUntrustedLoaders(Map<String, String> env) {
+    String value = env.getOrDefault(Arguments.ALLOW_UNTRUSTED_LOADERS, "").strip();
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "", "false" -> false;
+      case "true" -> true;
+      default ->
+          throw new InvalidSpecException(
+              "environment",
+              new FieldError(
+                  Arguments.ALLOW_UNTRUSTED_LOADERS, "must be true or false, not " + value));
+    };
   }
 
   private static Path terminationMessagePath(Map<String, String> env) {
@@ -138,13 +178,23 @@ public final class Main {
   }
 
   /** The parsed command line. */
-  record Arguments(String command, String file, int shard, int concurrency, int vipsThreads) {
+  record Arguments(
+      String command,
+      String file,
+      int shard,
+      int concurrency,
+      int vipsThreads,
+      boolean allowUntrustedLoaders) {
+    /** The cluster operator's setting on the runner pods; never the batch author's. */
+    static final String ALLOW_UNTRUSTED_LOADERS =
+        io.imagebatch.api.contract.RunnerEnvironment.ALLOW_UNTRUSTED_LOADERS;
+
     private static final java.util.List<String> COMMANDS =
         java.util.List.of("run", "plan", "process", "version", "help", "--help", "-h");
 
     static Arguments parse(String[] args, Map<String, String> env) {
       if (args.length == 0) {
-        return new Arguments("help", null, 0, 1, 1);
+        return new Arguments("help", null, 0, 1, 1, false);
       }
       String command = args[0];
       if (!COMMANDS.contains(command)) {
@@ -154,12 +204,21 @@ public final class Main {
       Integer shard = null;
       Integer concurrency = null;
       Integer vipsThreads = null;
+      boolean allowUntrusted = false;
       for (int i = 1; i < args.length; i++) {
         switch (args[i]) {
           case "--concurrency" -> concurrency = number(args, ++i, "--concurrency", 1);
           case "--vips-threads" -> vipsThreads = number(args, ++i, "--vips-threads", 1);
           case "--shard" -> shard = number(args, ++i, "--shard", 0);
           case "--spec" -> file = value(args, ++i, "--spec");
+          case "--allow-untrusted-loaders" -> {
+            if (!command.equals("run")) {
+              throw new IllegalArgumentException(
+                  "--allow-untrusted-loaders is for local runs; in a cluster the operator sets "
+                      + ALLOW_UNTRUSTED_LOADERS);
+            }
+            allowUntrusted = true;
+          }
           default -> {
             if (args[i].startsWith("-") || file != null) {
               throw new IllegalArgumentException("unexpected argument " + args[i]);
@@ -181,7 +240,8 @@ public final class Main {
       int cpus = Runtime.getRuntime().availableProcessors();
       int images = concurrency != null ? concurrency : cpus;
       int threads = vipsThreads != null ? vipsThreads : Math.max(1, cpus / images);
-      return new Arguments(command, file, shard == null ? 0 : shard, images, threads);
+      return new Arguments(
+          command, file, shard == null ? 0 : shard, images, threads, allowUntrusted);
     }
 
     private static String value(String[] args, int index, String flag) {

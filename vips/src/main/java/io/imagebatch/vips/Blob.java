@@ -1,8 +1,6 @@
 package io.imagebatch.vips;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Bytes handed to libvips. libvips keeps its own copy, so the Java array can go at once and the
@@ -18,13 +16,7 @@ final class Blob implements AutoCloseable {
   }
 
   static Blob copyOf(Vips vips, byte[] data) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment bytes = arena.allocateFrom(ValueLayout.JAVA_BYTE, data);
-      long length = data.length;
-      MemorySegment blob =
-          NativeCall.invoke(() -> (MemorySegment) vips.c.vipsBlobCopy.invokeExact(bytes, length));
-      return new Blob(vips, vips.check(blob, "vips_blob_copy"));
-    }
+    return new Blob(vips, vips.c.blobCopy(data));
   }
 
   MemorySegment pointer() {
@@ -33,9 +25,6 @@ final class Blob implements AutoCloseable {
 
   @Override
   public void close() {
-    NativeCall.run(
-        () -> {
-          vips.c.vipsAreaUnref.invokeExact(pointer);
-        });
+    vips.c.areaUnref(pointer);
   }
 }

@@ -72,6 +72,10 @@ final class Native {
   final MethodHandle vipsImageCopyMemory;
   final MethodHandle vipsImageSetInt;
   final MethodHandle vipsImageRemove;
+  final MethodHandle vipsBlockUntrustedSet;
+  final MethodHandle vipsOperationGetFlags;
+  final MethodHandle gTypeFromName;
+  final MethodHandle vipsNicknameFind;
 
   Native(SymbolLookup lookup) {
     vipsInit = function(lookup, "vips_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -182,6 +186,13 @@ final class Native {
     vipsImageSetInt =
         function(
             lookup, "vips_image_set_int", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT));
+    vipsBlockUntrustedSet =
+        function(lookup, "vips_block_untrusted_set", FunctionDescriptor.ofVoid(JAVA_INT));
+    vipsOperationGetFlags =
+        function(lookup, "vips_operation_get_flags", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    gTypeFromName = function(lookup, "g_type_from_name", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    vipsNicknameFind =
+        function(lookup, "vips_nickname_find", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
   }
 
   static Linker linker() {

@@ -39,16 +39,33 @@ final class Operation implements AutoCloseable {
   }
 
   static Operation create(Vips vips, String name) {
-    try (Arena temp = Arena.ofConfined()) {
-      MemorySegment cName = temp.allocateFrom(name);
-      MemorySegment op =
-          NativeCall.invoke(() -> (MemorySegment) vips.c.vipsOperationNew.invokeExact(cName));
-      return new Operation(vips, name, vips.check(op, name));
-    }
+    return new Operation(vips, name, vips.c.operationNew(name));
   }
+
+  private static final int VIPS_OPERATION_BLOCKED = 32;
 
   Vips vips() {
     return vips;
+  }
+
+  /**
+   * Refuses an operation libvips has blocked, e.g. an untrusted loader under {@code
+   * vips_block_untrusted_set}, before it touches any input. Without this, the build fails with
+   * "operation is blocked" in the process-wide error buffer, which another image may take.
+   */
+  Operation requireNotBlocked() {
+    int flags = vips.c.operationGetFlags(operation);
+    if ((flags & VIPS_OPERATION_BLOCKED) != 0) {
+      throw new BlockedLoaderException(nickname());
+    }
+    return this;
+  }
+
+  /** The operation's libvips nickname, e.g. {@code magickload} for VipsForeignLoadMagickFile. */
+  private String nickname() {
+    long type = vips.c.typeFromName(name);
+    String nickname = type == 0 ? "" : vips.c.nicknameFind(type);
+    return nickname.isEmpty() ? name : nickname;
   }
 
   /** Whether this libvips version has the argument, e.g. {@code keep} (8.15+) or {@code strip}. */
@@ -64,7 +81,7 @@ final class Operation implements AutoCloseable {
     long type =
         spec.reinterpret(PARAM_SPEC_VALUE_TYPE_OFFSET + 8)
             .get(JAVA_LONG, PARAM_SPEC_VALUE_TYPE_OFFSET);
-    long fundamental = NativeCall.invoke(() -> (long) vips.c.gTypeFundamental.invokeExact(type));
+    long fundamental = vips.c.typeFundamental(type);
     MemorySegment cArgument = arena.allocateFrom(argument);
     switch (value) {
       case Boolean b when fundamental == G_TYPE_BOOLEAN -> setInt(cArgument, b ? 1 : 0);
@@ -102,146 +119,88 @@ final class Operation implements AutoCloseable {
   }
 
   Operation build() {
-    MemorySegment holder = arena.allocate(ADDRESS);
-    holder.set(ADDRESS, 0, operation);
-    int rc = NativeCall.invoke(() -> (int) vips.c.vipsCacheOperationBuildp.invokeExact(holder));
-    // buildp may swap in a cached operation and drop the reference to ours.
-    operation = holder.get(ADDRESS, 0);
-    if (rc != 0) {
-      throw vips.error(name);
-    }
+    operation = vips.c.cacheOperationBuildp(operation, name);
     built = true;
     return this;
   }
 
   /** An output image, owned by the caller. */
   VipsImage image(String argument) {
-    return new VipsImage(vips, vips.check(getPointer(argument), name + " output " + argument));
+    return new VipsImage(vips, output(argument));
   }
 
   /** A byte-array output such as a saver's {@code buffer}, copied into the Java heap. */
   byte[] bytes(String argument) {
-    MemorySegment blob = vips.check(getPointer(argument), name + " output " + argument);
+    MemorySegment blob = output(argument);
     try {
-      MemorySegment length = arena.allocate(JAVA_LONG);
-      MemorySegment data =
-          NativeCall.invoke(() -> (MemorySegment) vips.c.vipsBlobGet.invokeExact(blob, length));
-      long size = length.get(JAVA_LONG, 0);
-      return data.reinterpret(size).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+      return vips.c.blobGet(blob);
     } finally {
-      NativeCall.run(
-          () -> {
-            vips.c.vipsAreaUnref.invokeExact(blob);
-          });
+      vips.c.areaUnref(blob);
     }
   }
 
   /** A double output such as {@code avg}'s {@code out}. */
   double number(String argument) {
     MemorySegment out = arena.allocate(JAVA_DOUBLE);
-    MemorySegment cArgument = arena.allocateFrom(argument);
-    NativeCall.run(
-        () -> {
-          vips.c.gObjectGetPointer.invokeExact(operation, cArgument, out, MemorySegment.NULL);
-        });
+    vips.c.get(operation, arena.allocateFrom(argument), out);
     return out.get(JAVA_DOUBLE, 0);
   }
 
   @Override
   public void close() {
     if (built) {
-      NativeCall.run(
-          () -> {
-            vips.c.vipsObjectUnrefOutputs.invokeExact(operation);
-          });
+      vips.c.objectUnrefOutputs(operation);
     }
-    MemorySegment op = operation;
-    NativeCall.run(
-        () -> {
-          vips.c.gObjectUnref.invokeExact(op);
-        });
+    vips.c.objectUnref(operation);
     arena.close();
   }
 
-  private MemorySegment getPointer(String argument) {
+  /** An object output; a NULL one is a failure of this operation. */
+  private MemorySegment output(String argument) {
     MemorySegment out = arena.allocate(ADDRESS);
-    MemorySegment cArgument = arena.allocateFrom(argument);
-    NativeCall.run(
-        () -> {
-          vips.c.gObjectGetPointer.invokeExact(operation, cArgument, out, MemorySegment.NULL);
-        });
-    return out.get(ADDRESS, 0);
+    vips.c.get(operation, arena.allocateFrom(argument), out);
+    MemorySegment pointer = out.get(ADDRESS, 0);
+    if (pointer.equals(MemorySegment.NULL)) {
+      throw vips.c.error(name + " output " + argument);
+    }
+    return pointer;
   }
 
   private MemorySegment paramSpec(String argument) {
     MemorySegment objectClass = operation.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0);
-    MemorySegment cArgument = arena.allocateFrom(argument);
-    return NativeCall.invoke(
-        () -> (MemorySegment) vips.c.gObjectClassFindProperty.invokeExact(objectClass, cArgument));
+    return vips.c.classFindProperty(objectClass, arena.allocateFrom(argument));
   }
 
   private int enumValue(long type, String nick, boolean flags) {
-    MemorySegment cNick = arena.allocateFrom(nick);
-    MemorySegment domain = arena.allocateFrom(name);
-    int value =
-        flags
-            ? NativeCall.invoke(
-                () -> (int) vips.c.vipsFlagsFromNick.invokeExact(domain, type, cNick))
-            : NativeCall.invoke(
-                () -> (int) vips.c.vipsEnumFromNick.invokeExact(domain, type, cNick));
-    if (value < 0) {
-      throw vips.error(name);
-    }
-    return value;
+    return vips.c.enumFromNick(name, type, nick, flags);
   }
 
   private String typeName(long type) {
-    return Strings.read(
-        NativeCall.invoke(() -> (MemorySegment) vips.c.gTypeName.invokeExact(type)));
+    return vips.c.typeName(type);
   }
 
   private void setInt(MemorySegment argument, int value) {
-    NativeCall.run(
-        () -> {
-          vips.c.gObjectSetInt.invokeExact(operation, argument, value, MemorySegment.NULL);
-        });
+    vips.c.setInt(operation, argument, value);
   }
 
   private void setLong(MemorySegment argument, long value) {
-    NativeCall.run(
-        () -> {
-          vips.c.gObjectSetLong.invokeExact(operation, argument, value, MemorySegment.NULL);
-        });
+    vips.c.setLong(operation, argument, value);
   }
 
   private void setDouble(MemorySegment argument, double value) {
-    NativeCall.run(
-        () -> {
-          vips.c.gObjectSetDouble.invokeExact(operation, argument, value, MemorySegment.NULL);
-        });
+    vips.c.setDouble(operation, argument, value);
   }
 
   private void setPointer(MemorySegment argument, MemorySegment value) {
-    NativeCall.run(
-        () -> {
-          vips.c.gObjectSetPointer.invokeExact(operation, argument, value, MemorySegment.NULL);
-        });
+    vips.c.setPointer(operation, argument, value);
   }
 
   private void setArrayDouble(MemorySegment argument, double[] values) {
-    MemorySegment data = arena.allocateFrom(JAVA_DOUBLE, values);
-    MemorySegment array =
-        vips.check(
-            NativeCall.invoke(
-                () -> (MemorySegment) vips.c.vipsArrayDoubleNew.invokeExact(data, values.length)),
-            "vips_array_double_new");
+    MemorySegment array = vips.c.arrayDoubleNew(values);
     try {
       setPointer(argument, array); // GLib copies boxed values: the property takes its own ref
     } finally {
-      NativeCall.run(
-          () -> {
-            vips.c.vipsAreaUnref.invokeExact(array);
-          });
+      vips.c.areaUnref(array);
     }
   }
 }

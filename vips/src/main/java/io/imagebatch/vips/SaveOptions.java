@@ -9,7 +9,7 @@ public sealed interface SaveOptions
   /** Drop EXIF, XMP, IPTC and ICC metadata. */
   boolean strip();
 
-  void applyTo(Operation operation);
+  void applyTo(Operation operation, SaverCapabilities capabilities);
 
   record Webp(int quality, int effort, boolean strip) implements SaveOptions {
     @Override
@@ -18,7 +18,7 @@ public sealed interface SaveOptions
     }
 
     @Override
-    public void applyTo(Operation operation) {
+    public void applyTo(Operation operation, SaverCapabilities capabilities) {
       operation.set("Q", quality);
       // 8.12 renamed reduction_effort to effort.
       operation.set(operation.has("effort") ? "effort" : "reduction_effort", effort);
@@ -33,7 +33,7 @@ public sealed interface SaveOptions
     }
 
     @Override
-    public void applyTo(Operation operation) {
+    public void applyTo(Operation operation, SaverCapabilities capabilities) {
       operation.set("compression", "av1").set("Q", quality);
       operation.set(operation.has("effort") ? "effort" : "speed", effort);
       // 8.14 defaults to 12 bits; 8 bits is what browsers and other encoders expect.
@@ -42,7 +42,7 @@ public sealed interface SaveOptions
       // byte for byte as with "iq", which measured 20-25% more CPU than "ssim" at the same Q and
       // effort, with larger files. With "ssim" 8.18 does the work 8.14 does. An encoder that
       // refuses the parameter fails the save; the AVIF probe finds that out once.
-      if (operation.vips().avifTuneSsim() && operation.has("tune")) {
+      if (capabilities.avifTuneSsim() && operation.has("tune")) {
         operation.set("tune", "ssim");
       }
       Metadata.apply(operation, strip);
@@ -56,7 +56,7 @@ public sealed interface SaveOptions
     }
 
     @Override
-    public void applyTo(Operation operation) {
+    public void applyTo(Operation operation, SaverCapabilities capabilities) {
       operation.set("Q", quality).set("interlace", progressive).set("optimize_coding", true);
       Metadata.apply(operation, strip);
     }
@@ -69,7 +69,7 @@ public sealed interface SaveOptions
     }
 
     @Override
-    public void applyTo(Operation operation) {
+    public void applyTo(Operation operation, SaverCapabilities capabilities) {
       operation.set("compression", compression).set("interlace", false);
       Metadata.apply(operation, strip);
     }

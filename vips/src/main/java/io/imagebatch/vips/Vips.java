@@ -8,7 +8,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,45 +23,32 @@ public final class Vips {
   private static final int G_LOG_LEVEL_MESSAGE = 1 << 5;
   private static final int G_LOG_LEVEL_INFO = 1 << 6;
   private static volatile Vips instance;
+  private static volatile java.util.function.Consumer<String> warningListener;
 
-  final Native c;
+  final Checked c;
   private final String libraryName;
   private final String version;
-  private final Set<Saver> savers;
+  private final SaverCapabilities capabilities;
   private final AtomicInteger counter = new AtomicInteger();
-  // Whether AVIF saves ask the encoder to tune for SSIM; cleared by the AVIF probe when the
-  // encoder this build picks refuses it.
-  private volatile boolean avifTuneSsim = true;
+  private final boolean untrustedLoadersAllowed;
 
   private Vips(VipsLibrary.Loaded library, VipsOptions options) {
-    this.c = new Native(library.lookup());
+    this.c = new Checked(new Native(library.lookup()));
     this.libraryName = library.name();
-    try (Arena arena = Arena.ofConfined()) {
-      int rc =
-          NativeCall.invoke(() -> (int) c.vipsInit.invokeExact(arena.allocateFrom("imagebatch")));
-      if (rc != 0) {
-        throw error("vips_init");
-      }
-    }
+    c.init("imagebatch");
     installLogHandler();
-    NativeCall.run(
-        () -> {
-          c.vipsCacheSetMax.invokeExact(options.operationCacheMax());
-        });
+    c.cacheSetMax(options.operationCacheMax());
     if (options.concurrency() > 0) {
-      NativeCall.run(
-          () -> {
-            c.vipsConcurrencySet.invokeExact(options.concurrency());
-          });
+      c.concurrencySet(options.concurrency());
     }
+    boolean block = !options.allowUntrustedLoaders();
+    c.blockUntrustedSet(block);
+    this.untrustedLoadersAllowed = !block;
     if (options.leakCheck()) {
-      NativeCall.run(
-          () -> {
-            c.vipsLeakSet.invokeExact(1);
-          });
+      c.leakSet(true);
     }
     this.version = versionPart(0) + "." + versionPart(1) + "." + versionPart(2);
-    this.savers = probeSavers();
+    this.capabilities = SaverCapabilities.probe(this);
   }
 
   /** Initialises libvips with these options; later calls return the same instance. */
@@ -76,12 +62,14 @@ public final class Vips {
           instance = vips;
           LOG.log(
               System.Logger.Level.INFO,
-              "libvips {0} loaded from {1}; savers {2}; concurrency {3}; operation cache {4}",
+              "libvips {0} loaded from {1}; savers {2}; concurrency {3}; operation cache {4};"
+                  + " untrusted loaders {5}",
               vips.version,
               vips.libraryName,
-              vips.savers,
+              vips.capabilities.formats(),
               vips.concurrency(),
-              options.operationCacheMax() == 0 ? "off" : options.operationCacheMax());
+              options.operationCacheMax() == 0 ? "off" : options.operationCacheMax(),
+              vips.untrustedLoadersAllowed ? "ALLOWED" : "blocked");
         }
       }
     }
@@ -105,41 +93,40 @@ public final class Vips {
 
   /** The output formats this libvips build can write. */
   public Set<Saver> savers() {
-    return savers;
+    return capabilities.formats();
   }
 
-  boolean avifTuneSsim() {
-    return avifTuneSsim;
+  /** What the savers of this build can do, probed once at start-up. */
+  public SaverCapabilities capabilities() {
+    return capabilities;
   }
 
-  void avifTuneSsim(boolean on) {
-    avifTuneSsim = on;
+  /** Whether loaders libvips marks untrusted may read images (off unless asked for at init). */
+  public boolean untrustedLoadersAllowed() {
+    return untrustedLoadersAllowed;
   }
 
   public int concurrency() {
-    return NativeCall.invoke(() -> (int) c.vipsConcurrencyGet.invokeExact());
+    return c.concurrencyGet();
   }
 
   public void setConcurrency(int threads) {
-    NativeCall.run(
-        () -> {
-          c.vipsConcurrencySet.invokeExact(threads);
-        });
+    c.concurrencySet(threads);
   }
 
   /** The most memory libvips has tracked at once (pixel buffers), in bytes. */
   public long memoryHighWater() {
-    return NativeCall.invoke(() -> (long) c.vipsTrackedGetMemHighwater.invokeExact());
+    return c.trackedGetMemHighwater();
   }
 
   /** Memory libvips tracks now (pixel buffers), in bytes. */
   public long trackedMemory() {
-    return NativeCall.invoke(() -> (long) c.vipsTrackedGetMem.invokeExact());
+    return c.trackedGetMem();
   }
 
   /** Files libvips has open now. */
   public int openFiles() {
-    return NativeCall.invoke(() -> (int) c.vipsTrackedGetFiles.invokeExact());
+    return c.trackedGetFiles();
   }
 
   /** Live libvips objects (images, operations, sources): a leak shows here first. */
@@ -160,10 +147,7 @@ public final class Vips {
                               MemorySegment.class)),
                   FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS),
                   arena);
-      NativeCall.invoke(
-          () ->
-              (MemorySegment)
-                  c.vipsObjectMap.invokeExact(callback, MemorySegment.NULL, MemorySegment.NULL));
+      c.objectMap(callback);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }
@@ -181,10 +165,7 @@ public final class Vips {
    * #threadFactory(String)} do it themselves.
    */
   public void threadShutdown() {
-    NativeCall.run(
-        () -> {
-          c.vipsThreadShutdown.invokeExact();
-        });
+    c.threadShutdown();
   }
 
   /** Threads that release libvips' per-thread state when they end. */
@@ -205,66 +186,20 @@ public final class Vips {
     };
   }
 
-  /** Builds the exception for a failed call from libvips' error buffer, and clears the buffer. */
-  VipsException error(String operation) {
-    return new VipsException(operation, takeErrorText());
-  }
-
   /**
-   * Takes and clears libvips' error text. vips_error_buffer_copy copies and clears under libvips'
-   * own lock, so nothing piles up; but the buffer is process-wide, so when two threads fail at once
-   * one of them may take both texts. Callers classify failures by where they happen, never by text.
+   * Empties libvips' process-wide error buffer, so that the next failure's text is only what the
+   * calls after this one wrote.
    */
-  String takeErrorText() {
-    MemorySegment copy =
-        NativeCall.invoke(() -> (MemorySegment) c.vipsErrorBufferCopy.invokeExact());
-    String text = Strings.read(copy);
-    if (!copy.equals(MemorySegment.NULL)) {
-      NativeCall.run(
-          () -> {
-            c.gFree.invokeExact(copy);
-          });
-    }
-    return text;
-  }
-
-  /** Throws the libvips error if {@code pointer} is NULL. */
-  MemorySegment check(MemorySegment pointer, String operation) {
-    if (pointer.equals(MemorySegment.NULL)) {
-      throw error(operation);
-    }
-    return pointer;
+  public void clearErrors() {
+    c.errorClear();
   }
 
   private int versionPart(int flag) {
-    return NativeCall.invoke(() -> (int) c.vipsVersion.invokeExact(flag));
-  }
-
-  private Set<Saver> probeSavers() {
-    Set<Saver> found = EnumSet.noneOf(Saver.class);
-    for (Saver saver : Saver.values()) {
-      if (saver.probe(this)) {
-        found.add(saver);
-      }
-    }
-    // A failed probe leaves text in the error buffer; it must not leak into a later error.
-    NativeCall.run(
-        () -> {
-          c.vipsErrorClear.invokeExact();
-        });
-    return Set.copyOf(found);
+    return c.version(flag);
   }
 
   boolean hasOperation(String nickname) {
-    try (Arena arena = Arena.ofConfined()) {
-      long type =
-          NativeCall.invoke(
-              () ->
-                  (long)
-                      c.vipsTypeFind.invokeExact(
-                          arena.allocateFrom("VipsOperation"), arena.allocateFrom(nickname)));
-      return type != 0;
-    }
+    return c.typeFind("VipsOperation", nickname) != 0;
   }
 
   private void installLogHandler() {
@@ -287,8 +222,7 @@ public final class Vips {
       int levels =
           G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO;
       MemorySegment domain = Arena.global().allocateFrom("VIPS");
-      NativeCall.invoke(
-          () -> (int) c.gLogSetHandler.invokeExact(domain, levels, handler, MemorySegment.NULL));
+      c.logSetHandler(domain, levels, handler);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }
@@ -302,6 +236,21 @@ public final class Vips {
         (level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) != 0
             ? System.Logger.Level.WARNING
             : System.Logger.Level.DEBUG;
-    LOG.log(javaLevel, "libvips: {0}", Strings.read(message));
+    String text = Strings.read(message);
+    java.util.function.Consumer<String> listener = warningListener;
+    if (listener != null && javaLevel == System.Logger.Level.WARNING) {
+      listener.accept(text);
+    } else {
+      LOG.log(javaLevel, "libvips: {0}", text);
+    }
+  }
+
+  /**
+   * Hands every libvips warning to {@code listener} instead of the log (null: the log again), on
+   * whatever thread emits it: the caller's for header work, libvips' own workers while pixels are
+   * computed.
+   */
+  public static void warningListener(java.util.function.Consumer<String> listener) {
+    warningListener = listener;
   }
 }

@@ -2,6 +2,9 @@ package io.imagebatch.vips;
 
 /** A libvips call failed; the message carries libvips' own error text. */
 public class VipsException extends RuntimeException {
+  /** Stands for libvips' text when a call failed and left nothing in the error buffer. */
+  public static final String NO_TEXT = "failed without a libvips error message";
+
   private final String operation;
 
   public VipsException(String operation, String vipsMessage) {
@@ -16,6 +19,6 @@ public class VipsException extends RuntimeException {
 
   private static String clean(String message) {
     String text = message == null ? "" : message.strip();
-    return text.isEmpty() ? "failed without a libvips error message" : text.replace('\n', ' ');
+    return text.isEmpty() ? NO_TEXT : text.replace('\n', ' ');
   }
 }

@@ -1,9 +1,5 @@
 package io.imagebatch.vips;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.nio.file.Path;
@@ -37,6 +33,7 @@ public final class VipsImage implements AutoCloseable {
     Vips vips = Vips.get();
     String loader = loaderFor(vips, file);
     try (Operation load = Operation.create(vips, loader)) {
+      load.requireNotBlocked();
       load.set("filename", file.toString()).set("access", "sequential");
       setFailOn(load, failOn);
       return load.build().image("out");
@@ -49,6 +46,7 @@ public final class VipsImage implements AutoCloseable {
     String loader = loaderFor(vips, data);
     try (Blob blob = Blob.copyOf(vips, data);
         Operation load = Operation.create(vips, loader)) {
+      load.requireNotBlocked();
       load.set("buffer", blob).set("access", "sequential");
       setFailOn(load, failOn);
       return load.build().image("out");
@@ -120,13 +118,7 @@ public final class VipsImage implements AutoCloseable {
   /** The same pixels, with its own copy of the header, for setting metadata. */
   public VipsImage withInt(String field, int value) {
     VipsImage copy = apply("copy", Map.of());
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment name = arena.allocateFrom(field);
-      NativeCall.run(
-          () -> {
-            vips.c.vipsImageSetInt.invokeExact(copy.pointer(), name, value);
-          });
-    }
+    vips.c.imageSetInt(copy.pointer(), field, value);
     return copy;
   }
 
@@ -139,11 +131,8 @@ public final class VipsImage implements AutoCloseable {
    */
   public VipsImage withoutMetadata() {
     VipsImage copy = apply("copy", Map.of());
-    try (Arena arena = Arena.ofConfined()) {
-      for (String field : METADATA) {
-        MemorySegment name = arena.allocateFrom(field);
-        NativeCall.invoke(() -> (int) vips.c.vipsImageRemove.invokeExact(copy.pointer(), name));
-      }
+    for (String field : METADATA) {
+      vips.c.imageRemove(copy.pointer(), field);
     }
     return copy;
   }
@@ -181,16 +170,31 @@ public final class VipsImage implements AutoCloseable {
    * decoding and resizing again.
    */
   public VipsImage copyMemory() {
-    MemorySegment copy =
-        NativeCall.invoke(() -> (MemorySegment) vips.c.vipsImageCopyMemory.invokeExact(pointer()));
-    return new VipsImage(vips, vips.check(copy, "vips_image_copy_memory"));
+    return new VipsImage(vips, vips.c.imageCopyMemory(pointer()));
   }
 
   /** Encodes with the given saver; the whole result is returned. */
   public byte[] save(SaveOptions options) {
+    return save(options, vips.capabilities());
+  }
+
+  byte[] save(SaveOptions options, SaverCapabilities capabilities) {
     try (Operation op = Operation.create(vips, options.saver().operation())) {
       op.set("in", this);
-      options.applyTo(op);
+      options.applyTo(op, capabilities);
+      return op.build().bytes("buffer");
+    }
+  }
+
+  /**
+   * Encodes with any libvips buffer saver and its arguments, e.g. {@code
+   * saveBuffer("tiffsave_buffer", Map.of("tile", true))}: for formats the batch API does not write
+   * (test inputs).
+   */
+  public byte[] saveBuffer(String saverOperation, Map<String, Object> arguments) {
+    try (Operation op = Operation.create(vips, saverOperation)) {
+      op.set("in", this);
+      arguments.forEach(op::set);
       return op.build().bytes("buffer");
     }
   }
@@ -203,27 +207,24 @@ public final class VipsImage implements AutoCloseable {
   }
 
   public int width() {
-    return intOf(vips.c.vipsImageGetWidth);
+    return vips.c.imageWidth(pointer());
   }
 
   public int height() {
-    return intOf(vips.c.vipsImageGetHeight);
+    return vips.c.imageHeight(pointer());
   }
 
   public int bands() {
-    return intOf(vips.c.vipsImageGetBands);
+    return vips.c.imageBands(pointer());
   }
 
   public boolean hasAlpha() {
-    return intOf(vips.c.vipsImageHasalpha) != 0;
+    return vips.c.imageHasAlpha(pointer());
   }
 
   /** libvips' interpretation nickname, e.g. {@code srgb}, {@code cmyk}, {@code rgb16}. */
   public String interpretation() {
-    int value = intOf(vips.c.vipsImageGetInterpretation);
-    long type = NativeCall.invoke(() -> (long) vips.c.vipsInterpretationGetType.invokeExact());
-    return Strings.read(
-        NativeCall.invoke(() -> (MemorySegment) vips.c.vipsEnumNick.invokeExact(type, value)));
+    return vips.c.enumNick(vips.c.interpretationType(), vips.c.imageInterpretation(pointer()));
   }
 
   /** The header fields read before any decoding. */
@@ -233,7 +234,7 @@ public final class VipsImage implements AutoCloseable {
         width(),
         height(),
         bands(),
-        Math.max(1, intOf(vips.c.vipsImageGetNPages)),
+        Math.max(1, vips.c.imagePages(pointer())),
         intField("orientation").filter(o -> o >= 1 && o <= 8).orElse(1),
         interpretation(),
         hasAlpha(),
@@ -242,45 +243,16 @@ public final class VipsImage implements AutoCloseable {
 
   /** An integer header field, if the image has it. */
   public Optional<Integer> intField(String name) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment cName = arena.allocateFrom(name);
-      if (!hasField(cName)) {
-        return Optional.empty();
-      }
-      MemorySegment out = arena.allocate(JAVA_INT);
-      int rc =
-          NativeCall.invoke(() -> (int) vips.c.vipsImageGetInt.invokeExact(pointer(), cName, out));
-      if (rc != 0) {
-        throw vips.error("vips_image_get_int " + name);
-      }
-      return Optional.of(out.get(JAVA_INT, 0));
-    }
+    return vips.c.imageHasField(pointer(), name)
+        ? Optional.of(vips.c.imageGetInt(pointer(), name))
+        : Optional.empty();
   }
 
   /** Any header field as text, if the image has it. */
   public Optional<String> stringField(String name) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment cName = arena.allocateFrom(name);
-      if (!hasField(cName)) {
-        return Optional.empty();
-      }
-      MemorySegment out = arena.allocate(ADDRESS);
-      int rc =
-          NativeCall.invoke(
-              () -> (int) vips.c.vipsImageGetAsString.invokeExact(pointer(), cName, out));
-      if (rc != 0) {
-        throw vips.error("vips_image_get_as_string " + name);
-      }
-      MemorySegment text = out.get(ADDRESS, 0);
-      try {
-        return Optional.of(Strings.read(text));
-      } finally {
-        NativeCall.run(
-            () -> {
-              vips.c.gFree.invokeExact(text);
-            });
-      }
-    }
+    return vips.c.imageHasField(pointer(), name)
+        ? Optional.of(vips.c.imageGetAsString(pointer(), name))
+        : Optional.empty();
   }
 
   @Override
@@ -296,41 +268,12 @@ public final class VipsImage implements AutoCloseable {
     return pointer;
   }
 
-  private boolean hasField(MemorySegment cName) {
-    return NativeCall.invoke(() -> (long) vips.c.vipsImageGetTypeof.invokeExact(pointer(), cName))
-        != 0;
-  }
-
-  private int intOf(java.lang.invoke.MethodHandle getter) {
-    MemorySegment image = pointer();
-    return NativeCall.invoke(() -> (int) getter.invokeExact(image));
-  }
-
   private static String loaderFor(Vips vips, Path file) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment name = arena.allocateFrom(file.toString());
-      MemorySegment loader =
-          NativeCall.invoke(() -> (MemorySegment) vips.c.vipsForeignFindLoad.invokeExact(name));
-      return loaderName(vips, loader, "load " + file.getFileName());
-    }
+    return vips.c.foreignFindLoad(file.toString(), "load " + file.getFileName());
   }
 
   private static String loaderFor(Vips vips, byte[] data) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment bytes = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, data);
-      long length = data.length;
-      MemorySegment loader =
-          NativeCall.invoke(
-              () -> (MemorySegment) vips.c.vipsForeignFindLoadBuffer.invokeExact(bytes, length));
-      return loaderName(vips, loader, "load buffer");
-    }
-  }
-
-  private static String loaderName(Vips vips, MemorySegment loader, String operation) {
-    if (loader.equals(MemorySegment.NULL)) {
-      throw new UnknownFormatException(operation, vips.takeErrorText());
-    }
-    return Strings.read(loader);
+    return vips.c.foreignFindLoadBuffer(data, "load buffer");
   }
 
   private static void setFailOn(Operation load, FailOn failOn) {
@@ -345,10 +288,7 @@ public final class VipsImage implements AutoCloseable {
   private record Unref(Vips vips, MemorySegment pointer) implements Runnable {
     @Override
     public void run() {
-      NativeCall.run(
-          () -> {
-            vips.c.gObjectUnref.invokeExact(pointer);
-          });
+      vips.c.objectUnref(pointer);
     }
   }
 }

@@ -108,6 +108,59 @@ public final class TestImages {
     return bytes;
   }
 
+  /**
+   * A 24-bit BMP, written by hand: libvips has no BMP loader of its own, only ImageMagick's
+   * (magickload, untrusted) reads it.
+   */
+  public static byte[] bmp(int width, int height) {
+    int rowBytes = (width * 3 + 3) / 4 * 4;
+    int pixels = rowBytes * height;
+    java.nio.ByteBuffer bmp =
+        java.nio.ByteBuffer.allocate(54 + pixels).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    bmp.put((byte) 'B').put((byte) 'M').putInt(54 + pixels).putInt(0).putInt(54);
+    bmp.putInt(40).putInt(width).putInt(height).putShort((short) 1).putShort((short) 24);
+    bmp.putInt(0).putInt(pixels).putInt(2835).putInt(2835).putInt(0).putInt(0);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < rowBytes; x++) {
+        bmp.put((byte) (x < width * 3 ? 200 : 0));
+      }
+    }
+    return bmp.array();
+  }
+
+  /**
+   * A JPEG whose EXIF says resolution unit {@code unit} (2 inches and 3 cm are valid): libvips
+   * warns "unknown EXIF resolution unit" while reading the header of any other.
+   */
+  public static byte[] jpegWithExifResolutionUnit(int width, int height, int unit) {
+    byte[] jpeg = jpeg(width, height);
+    int entries = 3;
+    int data = 8 + 2 + entries * 12 + 4;
+    java.nio.ByteBuffer tiff =
+        java.nio.ByteBuffer.allocate(data + 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    tiff.put(new byte[] {'I', 'I', 42, 0}).putInt(8).putShort((short) entries);
+    tiff.putShort((short) 0x011A).putShort((short) 5).putInt(1).putInt(data); // XResolution
+    tiff.putShort((short) 0x011B).putShort((short) 5).putInt(1).putInt(data + 8); // YResolution
+    tiff.putShort((short) 0x0128)
+        .putShort((short) 3)
+        .putInt(1)
+        .putShort((short) unit)
+        .putShort((short) 0);
+    tiff.putInt(0).putInt(72).putInt(1).putInt(72).putInt(1);
+    byte[] payload = new byte[6 + tiff.capacity()];
+    System.arraycopy(new byte[] {'E', 'x', 'i', 'f', 0, 0}, 0, payload, 0, 6);
+    System.arraycopy(tiff.array(), 0, payload, 6, tiff.capacity());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2); // SOI
+    out.write(0xFF);
+    out.write(0xE1); // APP1
+    out.write((payload.length + 2) >> 8);
+    out.write((payload.length + 2) & 0xFF);
+    out.write(payload, 0, payload.length);
+    out.write(jpeg, 2, jpeg.length - 2);
+    return out.toByteArray();
+  }
+
   public static byte[] text() {
     return "this is not an image\n".getBytes(StandardCharsets.US_ASCII);
   }

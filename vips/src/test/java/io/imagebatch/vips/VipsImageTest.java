@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,28 @@ class VipsImageTest {
     Vips vips = Vips.get();
     assertThat(vips.version()).matches("8\\.\\d+\\.\\d+");
     assertThat(vips.savers()).contains(Saver.JPEG, Saver.PNG, Saver.WEBP);
+    assertThat(vips.capabilities().formats()).isEqualTo(vips.savers());
+    assertThat(vips.capabilities().avifTuneSsim())
+        .as("an encoder that can write AVIF here takes tune, or the build has no tune to pass")
+        .isEqualTo(vips.savers().contains(Saver.AVIF));
+  }
+
+  @Test
+  void anUntrustedLoaderIsBlockedByDefaultBeforeItReadsAnything() {
+    Assumptions.assumeTrue(
+        Vips.get().hasOperation("magickload"),
+        "this libvips build has no ImageMagick loader, the untrusted loader tested here");
+    assertThat(Vips.get().untrustedLoadersAllowed()).isFalse();
+    byte[] bmp = TestImages.bmp(8, 6);
+    Path file = TestImages.write(dir.resolve("only-magick-reads-me.bmp"), bmp);
+
+    assertThatThrownBy(() -> VipsImage.open(file, FailOn.WARNING))
+        .isInstanceOfSatisfying(
+            BlockedLoaderException.class, e -> assertThat(e.loader()).isEqualTo("magickload"))
+        .hasMessage("load: magickload loader blocked for untrusted input");
+    assertThatThrownBy(() -> VipsImage.open(bmp, FailOn.WARNING))
+        .isInstanceOf(BlockedLoaderException.class)
+        .hasMessage("load: magickload_buffer loader blocked for untrusted input");
   }
 
   @Test

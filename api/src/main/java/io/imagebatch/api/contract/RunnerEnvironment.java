@@ -29,5 +29,14 @@ public final class RunnerEnvironment {
   /** Hosts, addresses and networks the SSRF guard lets through, comma-separated. */
   public static final String HTTP_ALLOW_HOSTS = "IMAGEBATCH_HTTP_ALLOW_HOSTS";
 
+  /**
+   * {@code true} lets the loaders libvips marks untrusted (ImageMagick, PDF, SVG, ...) read
+   * sources; unset or {@code false} blocks them. The cluster operator's setting, never the batch's.
+   */
+  public static final String ALLOW_UNTRUSTED_LOADERS = "IMAGEBATCH_ALLOW_UNTRUSTED_LOADERS";
+
+  /** {@code false} runs the runner in one process, without crash isolation; default on. */
+  public static final String CRASH_ISOLATION = "IMAGEBATCH_CRASH_ISOLATION";
+
   private RunnerEnvironment() {}
 }

@@ -9,9 +9,11 @@ import java.util.regex.Pattern;
  * Matching ignores case, since cameras write .JPG as often as .jpg.
  */
 public final class Glob {
+  private final String glob;
   private final Pattern pattern;
 
-  private Glob(Pattern pattern) {
+  private Glob(String glob, Pattern pattern) {
+    this.glob = glob;
     this.pattern = pattern;
   }
 
@@ -39,7 +41,13 @@ public final class Glob {
         regex.append(Pattern.quote(String.valueOf(c)));
       }
     }
-    return new Glob(Pattern.compile(regex.append('$').toString(), Pattern.CASE_INSENSITIVE));
+    return new Glob(glob, Pattern.compile(regex.append('$').toString(), Pattern.CASE_INSENSITIVE));
+  }
+
+  /** The glob as written. */
+  @Override
+  public String toString() {
+    return glob;
   }
 
   public boolean matches(String key) {

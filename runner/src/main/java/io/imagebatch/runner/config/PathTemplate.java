@@ -86,10 +86,17 @@ public final class PathTemplate {
         continue;
       }
       if (segment.equals("..")) {
-        throw new IllegalArgumentException("source key " + sourceKey + " escapes the output root");
+        throw new EscapesRootException(sourceKey);
       }
       segments.add(segment);
     }
     return String.join("/", segments);
+  }
+
+  /** A source key whose outputs would land outside the output root (a {@code ..} segment). */
+  public static final class EscapesRootException extends IllegalArgumentException {
+    EscapesRootException(String sourceKey) {
+      super("source key " + sourceKey + " escapes the output root");
+    }
   }
 }

@@ -24,6 +24,22 @@ public final class Log {
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static volatile Log instance = fromEnvironment();
+  private static volatile StatusLine statusLine;
+
+  /**
+   * A line kept below the log on a terminal, such as a progress bar: cleared before each log line
+   * and drawn again after it, so log lines never break it.
+   */
+  public interface StatusLine {
+    void clear();
+
+    void redraw();
+  }
+
+  /** Keeps {@code line} below the log from now on; null: none. */
+  public static void statusLine(StatusLine line) {
+    statusLine = line;
+  }
 
   private final Format format;
   private final System.Logger.Level threshold;
@@ -98,8 +114,16 @@ public final class Log {
     }
     String line =
         format == Format.JSON ? json(level, logger, message, map) : text(level, message, map);
+    StatusLine status = statusLine;
     synchronized (out) {
+      if (status != null) {
+        status.clear();
+      }
       out.println(line);
+      out.flush();
+      if (status != null) {
+        status.redraw();
+      }
     }
   }
 

@@ -18,9 +18,24 @@ public final class ManifestWriter implements AutoCloseable {
   private final BufferedWriter out;
 
   public ManifestWriter(Path file) throws IOException {
+    this(file, false);
+  }
+
+  /**
+   * @param resume append to what an earlier worker of the same run recorded, instead of starting
+   *     afresh
+   */
+  public ManifestWriter(Path file, boolean resume) throws IOException {
     this.file = file;
     Files.createDirectories(file.getParent());
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    this.out =
+        resume
+            ? Files.newBufferedWriter(
+                file,
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND)
+            : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
   }
 
   public Path file() {

@@ -19,5 +19,12 @@ public enum FailureReason {
   /** An encoder failed. */
   EncodeFailed,
   /** A variant could not be written. */
-  WriteFailed
+  WriteFailed,
+  /** An unexpected exception while handling this source (a runner bug); the run goes on. */
+  InternalError,
+  /**
+   * The process handling this source died (SIGSEGV, SIGABRT, an OOM kill) twice, the second time
+   * with no other source in flight; the source is quarantined and the run goes on.
+   */
+  ProcessCrashed
 }

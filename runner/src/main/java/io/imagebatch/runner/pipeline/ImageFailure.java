@@ -17,4 +17,12 @@ public class ImageFailure extends Exception {
   public FailureReason reason() {
     return reason;
   }
+
+  /** An exception no step expected, kept as this one source's failure. */
+  public static ImageFailure unexpected(RuntimeException e) {
+    return new ImageFailure(
+        FailureReason.InternalError,
+        "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+        e);
+  }
 }

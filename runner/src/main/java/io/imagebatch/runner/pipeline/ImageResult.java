@@ -15,7 +15,38 @@ public record ImageResult(
     Integer width,
     Integer height,
     long ms,
-    List<VariantResult> variants) {
+    List<VariantResult> variants,
+    List<String> warnings) {
+
+  public ImageResult(
+      String source,
+      Status status,
+      FailureReason reason,
+      String message,
+      Long bytes,
+      String sha256,
+      Integer width,
+      Integer height,
+      long ms,
+      List<VariantResult> variants) {
+    this(source, status, reason, message, bytes, sha256, width, height, ms, variants, null);
+  }
+
+  /** The same result with libvips' warnings about this source; none leaves the field out. */
+  public ImageResult withWarnings(List<String> found) {
+    return new ImageResult(
+        source,
+        status,
+        reason,
+        message,
+        bytes,
+        sha256,
+        width,
+        height,
+        ms,
+        variants,
+        found == null || found.isEmpty() ? null : List.copyOf(found));
+  }
 
   public enum Status {
     succeeded,

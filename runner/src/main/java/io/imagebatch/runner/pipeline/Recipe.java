@@ -43,16 +43,61 @@ public record Recipe(Variant variant, Format format, SaveOptions save, String se
               new SaveOptions.Jpeg(encoding.jpeg().quality(), encoding.jpeg().progressive(), strip);
           case PNG -> new SaveOptions.Png(encoding.png().compression(), strip);
         };
-    String settings =
-        String.join(
-            "|",
-            "v1",
-            String.valueOf(variant.width()),
-            String.valueOf(variant.height()),
-            String.valueOf(variant.fit()),
-            save.toString(),
-            processing.toString());
-    return new Recipe(variant, format, save, sha256(settings).substring(0, 16));
+    return new Recipe(
+        variant, format, save, sha256(settingsV1(variant, save, processing)).substring(0, 16));
+  }
+
+  /**
+   * Version 1 of the text the settings hash is taken from, spelled out field by field, so renaming
+   * a Java field or record never changes a fingerprint (which would reprocess every image). It is
+   * the text the first runner took from records' toString(), so outputs it wrote stay current. A
+   * new setting that shapes the bytes needs a new version ("v2|..."), and a one-time reprocess.
+   */
+  static String settingsV1(Variant variant, SaveOptions save, ProcessingSpec processing) {
+    String encoder =
+        switch (save) {
+          case SaveOptions.Webp w ->
+              "Webp[quality="
+                  + w.quality()
+                  + ", effort="
+                  + w.effort()
+                  + ", strip="
+                  + w.strip()
+                  + "]";
+          case SaveOptions.Avif a ->
+              "Avif[quality="
+                  + a.quality()
+                  + ", effort="
+                  + a.effort()
+                  + ", strip="
+                  + a.strip()
+                  + "]";
+          case SaveOptions.Jpeg j ->
+              "Jpeg[quality="
+                  + j.quality()
+                  + ", progressive="
+                  + j.progressive()
+                  + ", strip="
+                  + j.strip()
+                  + "]";
+          case SaveOptions.Png p ->
+              "Png[compression=" + p.compression() + ", strip=" + p.strip() + "]";
+        };
+    String fit = variant.fit() == null ? "null" : variant.fit().name();
+    return String.join(
+        "|",
+        "v1",
+        String.valueOf(variant.width()),
+        String.valueOf(variant.height()),
+        fit,
+        encoder,
+        "ProcessingSpec[autoRotate="
+            + processing.autoRotate()
+            + ", stripMetadata="
+            + processing.stripMetadata()
+            + ", enlarge="
+            + processing.enlarge()
+            + "]");
   }
 
   /** The fingerprint stored with an output written from these source bytes. */

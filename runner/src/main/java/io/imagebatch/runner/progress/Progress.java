@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Shows how far a run is: a redrawn bar with count and ETA on a terminal, a log line every few
  * seconds anywhere else (pods, CI, files).
  */
-public final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable, Log.StatusLine {
   private static final int BAR = 30;
 
   private final RunStats stats;
@@ -41,6 +41,25 @@ public final class Progress implements AutoCloseable {
     if (ticker != null) {
       long period = Math.max(1, logEvery.toMillis());
       ticker.scheduleAtFixedRate(this::logLine, period, period, TimeUnit.MILLISECONDS);
+    } else {
+      Log.statusLine(this);
+    }
+  }
+
+  /** Erases the bar, so a log line can take its place. */
+  @Override
+  public synchronized void clear() {
+    if (lastDraw != 0) {
+      err.print("\r\033[K");
+      err.flush();
+    }
+  }
+
+  /** Draws the bar again below the log line just written. */
+  @Override
+  public void redraw() {
+    if (lastDraw != 0) {
+      draw(false);
     }
   }
 
@@ -71,6 +90,7 @@ public final class Progress implements AutoCloseable {
     if (ticker != null) {
       ticker.shutdownNow();
     } else {
+      Log.statusLine(null);
       draw(true);
     }
   }

@@ -25,6 +25,7 @@ public final class ParallelImages implements AutoCloseable {
   private final Semaphore slots;
   private final SourceFetcher fetcher;
   private final ImageProcessor processor;
+  private final Consumer<SourceRef> onStart;
   private final Consumer<ImageResult> onResult;
   private final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
 
@@ -33,6 +34,19 @@ public final class ParallelImages implements AutoCloseable {
       SourceFetcher fetcher,
       ImageProcessor processor,
       Consumer<ImageResult> onResult) {
+    this(concurrency, fetcher, processor, ref -> {}, onResult);
+  }
+
+  /**
+   * @param onStart told of each source before any work on it, on its worker thread
+   */
+  public ParallelImages(
+      int concurrency,
+      SourceFetcher fetcher,
+      ImageProcessor processor,
+      Consumer<SourceRef> onStart,
+      Consumer<ImageResult> onResult) {
+    this.onStart = onStart;
     this.workers = Executors.newFixedThreadPool(concurrency, Vips.get().threadFactory("image"));
     this.slots = new Semaphore(concurrency * 3);
     this.fetcher = fetcher;
@@ -48,6 +62,7 @@ public final class ParallelImages implements AutoCloseable {
         () -> {
           try {
             if (fatal.get() == null) {
+              onStart.accept(ref);
               onResult.accept(process(ref));
             }
           } catch (RuntimeException e) {
@@ -81,19 +96,28 @@ public final class ParallelImages implements AutoCloseable {
     long started = System.nanoTime();
     SourceFile file;
     try {
+      processor.refuseEscapingKey(ref.key());
       file = fetcher.fetch(ref, processor.maxInputBytes());
     } catch (ImageFailure failure) {
-      return ImageResult.failed(
-          ref.key(),
-          ref.size() < 0 ? null : ref.size(),
-          failure,
-          (System.nanoTime() - started) / 1_000_000);
+      return failed(ref, failure, started);
+    } catch (StorageException outage) {
+      throw outage;
+    } catch (RuntimeException unexpected) {
+      return failed(ref, ImageFailure.unexpected(unexpected), started);
     }
     try {
       return processor.process(file);
     } finally {
       fetcher.release(file);
     }
+  }
+
+  private static ImageResult failed(SourceRef ref, ImageFailure failure, long started) {
+    return ImageResult.failed(
+        ref.key(),
+        ref.size() < 0 ? null : ref.size(),
+        failure,
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   private void rethrowFatal() {

@@ -10,6 +10,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * start-up shows where the time went.
  */
 public final class StartupClock {
+  /** The pipeline's moments that end start-up steps. */
+  public static final io.imagebatch.runner.pipeline.ImageEvents EVENTS =
+      new io.imagebatch.runner.pipeline.ImageEvents() {
+        @Override
+        public void imageStarted() {
+          mark("firstImage");
+        }
+
+        @Override
+        public void decoded() {
+          mark("firstDecode");
+        }
+
+        @Override
+        public void variantWritten() {
+          StartupClock.variantWritten();
+        }
+      };
+
   private static final AtomicBoolean REPORTED = new AtomicBoolean();
   private static final ConcurrentHashMap<String, Long> MARKS = new ConcurrentHashMap<>();
 
@@ -27,7 +46,14 @@ public final class StartupClock {
       long now = System.currentTimeMillis();
       // The JVM's own start time, in milliseconds; ProcessHandle's comes from /proc with
       // one-second granularity. Read after the clock, so loading JMX is not counted.
-      long start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+      long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+      // In a supervised worker, from the supervisor's start: that is when the user started it.
+      long start =
+          Math.min(
+              jvmStart,
+              io.imagebatch.runner.isolation.Journal.fromEnvironment(System.getenv())
+                  .flatMap(io.imagebatch.runner.isolation.Journal::supervisorStarted)
+                  .orElse(jvmStart));
       StringBuilder steps = new StringBuilder();
       MARKS.entrySet().stream()
           .sorted(java.util.Map.Entry.comparingByValue())

@@ -33,7 +33,13 @@ public final class HttpSource implements SourceLister {
   }
 
   static String key(String url) {
-    URI uri = URI.create(url);
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      // Still listed, so the fetch refuses it as that one source's failure, naming the URL.
+      return "invalid-url/" + url.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
     String path = uri.getPath() == null ? "" : uri.getPath();
     String host = uri.getHost() == null ? "unknown-host" : uri.getHost();
     return (host + (path.startsWith("/") ? path : "/" + path)).replaceAll("/+", "/");

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Files of a mounted volume or local directory are read in place; only hashed. */
+/**
+ * Files of a mounted volume or local directory are read in place; only hashed. A file reached
+ * through a symbolic link must still lie within the source root.
+ */
 public final class VolumeFetcher implements SourceFetcher {
   private final Path root;
 
@@ -21,6 +24,13 @@ public final class VolumeFetcher implements SourceFetcher {
     if (!file.startsWith(root)) {
       throw new ImageFailure(
           FailureReason.SourceRefused, ref.location() + " is outside the source volume");
+    }
+    Path realRoot = VolumeSource.real(root);
+    Path real = VolumeSource.real(file);
+    if (!real.startsWith(realRoot)) {
+      throw new ImageFailure(
+          FailureReason.SourceRefused,
+          ref.location() + " is a symbolic link to " + real + ", outside the source root " + root);
     }
     try {
       long size = Files.size(file);

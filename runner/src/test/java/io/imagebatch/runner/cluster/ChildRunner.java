@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Starts the runner's Main in its own JVM, as a pod would: to kill it, or to cap its heap. */
-final class ChildRunner {
+public final class ChildRunner {
   private ChildRunner() {}
 
-  static Process start(
+  public static Process start(
       List<String> jvmOptions, List<String> args, Map<String, String> env, Path log)
       throws IOException {
     List<String> command = new ArrayList<>();

@@ -81,23 +81,8 @@ class ClusterHttpIT {
         .forEach(path -> urls.add(base + path));
     urls.add(base + "/cdn/photos/missing.jpg");
     urls.add("http://10.0.0.1/internal.jpg"); // private: refused without a connection
-    Path spec =
-        BatchYaml.write(
-            dir,
-            """
-            source:
-              http: { urls: %s }
-            variants:
-              - { name: t, width: 32, formats: [webp] }
-            output: { volume: { claimName: out, path: derived/ } }
-            execution: { imagesPerShard: 20 }
-            limits: { maxInputBytes: 100Ki }
-            """
-                .formatted(JSON.writeValueAsString(urls)));
-    Map<String, String> env = new HashMap<>();
-    env.put("IMAGEBATCH_OUTPUT_ROOT", dir.resolve("volume").toString());
-    env.put("IMAGEBATCH_HTTP_ALLOW_HOSTS", "127.0.0.1");
-    env.put("TMPDIR", dir.resolve("tmp").toString());
+    Path spec = spec(urls, "execution: { imagesPerShard: 20 }\nlimits: { maxInputBytes: 100Ki }\n");
+    Map<String, String> env = env();
 
     JsonNode plan = run(env, "plan", List.of("plan", "--spec", spec.toString()));
     assertThat(plan.get("total").asInt()).isEqualTo(48);
@@ -132,6 +117,75 @@ class ClusterHttpIT {
     try (var leftovers = Files.list(dir.resolve("tmp"))) {
       assertThat(leftovers.flatMap(ClusterHttpIT::filesUnder)).isEmpty();
     }
+  }
+
+  @Test
+  void urlsThatWouldEscapeTheOutputRootAreRefusedOneByOne() throws IOException {
+    files.put("/cdn/ok.jpg", TestImages.jpeg(64, 48));
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    List<String> urls =
+        List.of(
+            base + "/cdn/a/b/%2e%2e/%2e%2e/%2e%2e/k.jpg", // encoded dot segments
+            base + "/cdn/a%2F..%2F..%2F..%2Fk.jpg", // encoded slashes
+            base + "/cdn/a/%2E%2E/%2E%2E/%2e%2E/K.jpg", // upper and mixed case
+            base + "/cdn/bad url.jpg", // not a URL at all
+            base + "/cdn/ok.jpg");
+    Path spec = spec(urls, "");
+    Map<String, String> env = env();
+    run(env, "plan", List.of("plan", "--spec", spec.toString()));
+
+    JsonNode message =
+        run(env, "s0", List.of("process", "--spec", spec.toString(), "--shard", "0"));
+
+    assertThat(message.get("images").get("succeeded").asInt()).isEqualTo(1);
+    Map<String, String> failures = new HashMap<>();
+    for (JsonNode failure : message.get("failures")) {
+      failures.put(
+          failure.get("source").asText(),
+          failure.get("reason").asText() + ": " + failure.get("message").asText());
+    }
+    String bad =
+        "invalid-url/http___127.0.0.1_" + server.getAddress().getPort() + "_cdn_bad_url.jpg";
+    assertThat(failures)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "127.0.0.1/cdn/a/b/../../../k.jpg",
+                "SourceRefused: source key 127.0.0.1/cdn/a/b/../../../k.jpg escapes the output root",
+                "127.0.0.1/cdn/a/../../../k.jpg",
+                "SourceRefused: source key 127.0.0.1/cdn/a/../../../k.jpg escapes the output root",
+                "127.0.0.1/cdn/a/../../../K.jpg",
+                "SourceRefused: source key 127.0.0.1/cdn/a/../../../K.jpg escapes the output root",
+                bad,
+                "ReadFailed: not a URL: " + base + "/cdn/bad url.jpg"));
+    assertThat(dir.resolve("volume/derived/127.0.0.1/cdn/ok-t.webp")).exists();
+    try (var written = Files.walk(dir.resolve("volume"))) {
+      assertThat(written.filter(Files::isRegularFile).map(Path::toString))
+          .noneMatch(p -> p.endsWith("/k-t.webp") || p.endsWith("/K-t.webp"));
+    }
+  }
+
+  /** A batch over {@code urls} with one small webp variant, output on the volume. */
+  private Path spec(List<String> urls, String more) throws IOException {
+    return BatchYaml.write(
+        dir,
+        """
+        source:
+          http: { urls: %s }
+        variants:
+          - { name: t, width: 32, formats: [webp] }
+        output: { volume: { claimName: out, path: derived/ } }
+        """
+                .formatted(JSON.writeValueAsString(urls))
+            + more);
+  }
+
+  /** The pod's environment: the output volume, the allow-listed local server, a scratch dir. */
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("IMAGEBATCH_OUTPUT_ROOT", dir.resolve("volume").toString());
+    env.put("IMAGEBATCH_HTTP_ALLOW_HOSTS", "127.0.0.1");
+    env.put("TMPDIR", dir.resolve("tmp").toString());
+    return env;
   }
 
   private static java.util.stream.Stream<Path> filesUnder(Path path) {

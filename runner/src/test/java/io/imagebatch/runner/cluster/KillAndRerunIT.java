@@ -3,7 +3,10 @@ package io.imagebatch.runner.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagebatch.runner.BatchYaml;
+import io.imagebatch.runner.Manifests;
 import io.imagebatch.vips.FailOn;
 import io.imagebatch.vips.TestImages;
 import io.imagebatch.vips.VipsImage;
@@ -49,7 +52,14 @@ class KillAndRerunIT {
     await()
         .atMost(Duration.ofMinutes(3))
         .until(() -> variants(killed).size() >= 6 || !victim.isAlive());
-    victim.destroyForcibly().waitFor(); // SIGKILL
+    // SIGKILL the pod's processes: the runner and the worker it supervises.
+    List<ProcessHandle> worker = victim.descendants().toList();
+    victim.destroyForcibly();
+    worker.forEach(ProcessHandle::destroyForcibly);
+    victim.waitFor();
+    for (ProcessHandle process : worker) {
+      process.onExit().get(1, TimeUnit.MINUTES);
+    }
     int beforeRerun = variants(killed).size();
     assertThat(beforeRerun).isLessThan(IMAGES * 2); // it really was cut short
     assertEveryVisibleVariantIsComplete(killed);
@@ -61,6 +71,17 @@ class KillAndRerunIT {
     assertThat(contents(variants(killed))).isEqualTo(contents(variants(clean)));
     String message = Files.readString(dir.resolve("termination-rerun"));
     assertThat(message).contains("\"written\":" + (IMAGES * 2 - beforeRerun));
+    // The rerun's manifest accounts for every source once, and its summary counts match it.
+    List<JsonNode> manifest =
+        Manifests.lines(killed.resolve("out/_imagebatch/test/1/manifest/shard-00000.jsonl"));
+    assertThat(manifest.stream().map(l -> l.get("source").asText()).distinct()).hasSize(IMAGES);
+    assertThat(manifest).hasSize(IMAGES);
+    JsonNode images = new ObjectMapper().readTree(message).get("images");
+    for (String status : List.of("succeeded", "skipped", "failed")) {
+      assertThat(manifest.stream().filter(l -> l.get("status").asText().equals(status)).count())
+          .as(status)
+          .isEqualTo(images.get(status).asLong());
+    }
     try (Stream<Path> leftovers = Files.list(killed.resolve("out/_imagebatch/tmp"))) {
       assertThat(leftovers).isEmpty();
     }

@@ -48,6 +48,27 @@ class ProgressTest {
   }
 
   @Test
+  void aLogLineOnATerminalTakesTheBarsPlaceAndTheBarIsRedrawnBelowIt() {
+    Log.set(new Log(Log.Format.TEXT, System.Logger.Level.INFO, out));
+    try (Progress progress = new Progress(stats, true, out, Duration.ofSeconds(5))) {
+      progress.listed();
+      progress.listed();
+      stats.add(succeeded("a.jpg"));
+      progress.imageDone();
+      Log.warn("libvips warning", "message", "unknown EXIF resolution unit");
+    }
+
+    String text = captured.toString(StandardCharsets.UTF_8);
+    assertThat(text)
+        .matches(
+            "(?s)\\r\\[#{15}-{15}\\] 1/2\\+ [^\\r\\n]*"
+                + "\\r\\033\\[K\\d\\d:\\d\\d:\\d\\d WARN  libvips warning"
+                + " message=unknown EXIF resolution unit\n"
+                + "\\r\\[#{15}-{15}\\] 1/2\\+ [^\\r\\n]*"
+                + "\\r\\[#{15}-{15}\\] 1/2\\+ [^\\r\\n]*\n");
+  }
+
+  @Test
   void whileTheListingRunsTheTotalIsOpen() {
     try (Progress progress = new Progress(stats, true, out, Duration.ofSeconds(5))) {
       progress.listed();
