@@ -78,6 +78,30 @@ public final class RealCluster {
   }
 
   /**
+   * Gives an image the node has a second name, as pushing a new tag to a registry would (there is
+   * no registry here: the node's containerd is where images live).
+   */
+  public void tagImage(String image, String newName) {
+    KubectlResult result =
+        exec(
+            List.of(
+                "ctr",
+                "--address",
+                env.get("CONTAINERD_SOCK"),
+                "-n",
+                "k8s.io",
+                "images",
+                "tag",
+                "--force",
+                image,
+                newName));
+    if (!result.succeeded()) {
+      throw new IllegalStateException(
+          "ctr images tag " + image + " " + newName + ": " + result.stderr());
+    }
+  }
+
+  /**
    * Runs the node's helm against this cluster, as a cluster operator would (the chart's release is
    * {@code imagebatch} in {@code imagebatch-system}).
    */
@@ -86,10 +110,14 @@ public final class RealCluster {
     command.add(Path.of(env.get("NODE_BIN"), "helm").toString());
     command.add("--kubeconfig=" + env.kubeconfig());
     command.addAll(List.of(args));
+    return exec(command);
+  }
+
+  private static KubectlResult exec(List<String> command) {
     try {
       Files.createDirectories(workDir());
-      Path out = Files.createTempFile(workDir(), "helm", ".out");
-      Path err = Files.createTempFile(workDir(), "helm", ".err");
+      Path out = Files.createTempFile(workDir(), "exec", ".out");
+      Path err = Files.createTempFile(workDir(), "exec", ".err");
       try {
         Process process =
             new ProcessBuilder(command)
@@ -98,7 +126,7 @@ public final class RealCluster {
                 .start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
           process.destroyForcibly();
-          throw new IllegalStateException("helm " + String.join(" ", args) + " hung");
+          throw new IllegalStateException(String.join(" ", command) + " hung");
         }
         return new KubectlResult(process.exitValue(), Files.readString(out), Files.readString(err));
       } finally {
@@ -109,7 +137,7 @@ public final class RealCluster {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted running helm", e);
+      throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
     }
   }
 
