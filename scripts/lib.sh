@@ -72,6 +72,24 @@ ensure_libvips() {
   return 1
 }
 
+# promtool (Prometheus' rule checker and unit-test runner) for the chart's alert tests
+# (helm/ PrometheusRulesIT) and prometheus itself for the live scrape (operator/ PrometheusScrapeIT).
+# Debian's package has both. Without them those tests skip with the hint (CI=true: they fail).
+ensure_prometheus() {
+  command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "prometheus (promtool) is missing; installing it: apt-get install --no-install-recommends prometheus"
+    # No recommends: the node exporter is not needed. Where services may start on install (a
+    # machine with an init system and no policy-rc.d), the package starts its own Prometheus on
+    # :9090; the tests do not use it.
+    apt_install --no-install-recommends prometheus && return 0
+  fi
+  say "the alert-rule and Prometheus scrape tests need Prometheus' tools. Install them as root:"
+  say "  apt-get install --no-install-recommends prometheus      (or with sudo)"
+  say "without them those tests are skipped (and fail under CI=true)."
+  return 0
+}
+
 # Builds the runner when it is missing or older than any source of the modules it is made of.
 build_runner_if_stale() {
   local root=$1 jar=$1/runner/target/imagebatch-runner.jar

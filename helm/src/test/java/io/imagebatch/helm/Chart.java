@@ -36,6 +36,8 @@ final class Chart {
           "watchNamespaces: [a, b]",
           "service-monitor",
           "metrics: { serviceMonitor: { enabled: true } }",
+          "monitoring",
+          "metrics: { prometheusRule: { enabled: true }, dashboard: { enabled: true } }",
           "default-imagerunner",
           "defaultImageRunner: { enabled: true, green: { image: r.example.com/runner:2 } }");
 

@@ -135,6 +135,7 @@ class ChartTemplateTest {
         List.of("get", "list", "watch", "create", "patch", "update")),
     tuple(List.of(""), List.of("persistentvolumeclaims"), List.of("get")),
     tuple(List.of(""), List.of("events"), List.of("create", "patch")),
+    tuple(List.of("kueue.x-k8s.io"), List.of("workloads"), List.of("get", "list", "patch")),
     tuple(List.of("imagebatch.io"), List.of("imagerunners"), List.of("get", "list", "watch")),
     tuple(
         List.of("imagebatch.io"),

@@ -40,6 +40,20 @@ final class Batches {
         .formatted(name, imagesPerShard, extraExecution.indent(4).stripTrailing());
   }
 
+  /** A batch reading from and writing to the PersistentVolumeClaim "uploads". */
+  static String onClaim(String name) {
+    return """
+        apiVersion: imagebatch.io/v1alpha1
+        kind: ImageBatch
+        metadata: { name: %s }
+        spec:
+          source: { volume: { claimName: uploads, path: incoming/ } }
+          variants: [ { name: v, width: 100, formats: [webp] } ]
+          output: { volume: { claimName: uploads, path: out/ } }
+        """
+        .formatted(name);
+  }
+
   static ImageBatch create(KubernetesClient client, String namespace, String yaml) {
     ImageBatch batch = client.getKubernetesSerialization().unmarshal(yaml, ImageBatch.class);
     return client.resources(ImageBatch.class).inNamespace(namespace).resource(batch).create();

@@ -558,18 +558,7 @@ class ImageBatchLifecycleIT {
       KubernetesClient client, TestNamespace ns, NodeSimulator node) {
     node.behavior(PodBehavior.keepRunning());
     try (var _ = InProcessOperator.start(client, ns.name())) {
-      Batches.create(
-          client,
-          ns.name(),
-          """
-          apiVersion: imagebatch.io/v1alpha1
-          kind: ImageBatch
-          metadata: { name: volumes }
-          spec:
-            source: { volume: { claimName: uploads, path: incoming/ } }
-            variants: [ { name: v, width: 100, formats: [webp] } ]
-            output: { volume: { claimName: uploads, path: out/ } }
-          """);
+      Batches.create(client, ns.name(), Batches.onClaim("volumes"));
       await()
           .atMost(LIMIT)
           .until(() -> Batches.isTrue(Batches.get(client, ns.name(), "volumes"), "Stalled"));

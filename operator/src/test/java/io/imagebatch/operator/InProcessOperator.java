@@ -2,6 +2,7 @@ package io.imagebatch.operator;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.imagebatch.e2e.controlplane.ControlPlane;
 import io.imagebatch.operator.config.RunnerSettings;
 import io.imagebatch.operator.metrics.BatchMetrics;
 import io.imagebatch.operator.reconciler.ImageBatchReconciler;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -62,7 +62,7 @@ public final class InProcessOperator implements AutoCloseable {
         new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(
         new ImageBatchReconciler(settings, metrics), c -> c.settingNamespaces(namespaces));
-    operator.register(new ImageRunnerReconciler(), c -> c.settingNamespaces(namespaces));
+    operator.register(new ImageRunnerReconciler(metrics), c -> c.settingNamespaces(namespaces));
     operator.start();
     return new InProcessOperator(operator, metrics);
   }
@@ -98,21 +98,7 @@ public final class InProcessOperator implements AutoCloseable {
 
   /** Waits until the API server serves a just-created CRD. */
   public static void awaitEstablished(KubernetesClient client, String crd) {
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName(crd)
-        .waitUntilCondition(
-            c ->
-                c != null
-                    && c.getStatus() != null
-                    && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(
-                            k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-            1,
-            TimeUnit.MINUTES);
+    ControlPlane.awaitEstablished(client, crd);
   }
 
   public static Path crdsDir() {

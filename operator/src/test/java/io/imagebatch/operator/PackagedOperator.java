@@ -80,6 +80,11 @@ final class PackagedOperator implements AutoCloseable {
     return name;
   }
 
+  /** The HTTP port: health, /q/metrics. */
+  int port() {
+    return port;
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -39,12 +39,23 @@ class PackagedOperatorIT {
           .isEqualTo("registry.example.com/runner:smoke");
       assertThat(plan.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);
 
-      String metrics = operator.get("/q/metrics").body();
-      assertThat(metrics)
-          .contains("imagebatch_reconciliations_total")
-          .contains("imagebatch_batches{phase=\"Planning\"}")
-          .contains("imagebatch_images_total{result=\"processed\"}")
-          .contains("imagebatch_images_total{result=\"failed\"}");
+      // The batch gauges count the informer cache, which sees the first status write a moment
+      // after the plan Job exists.
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .untilAsserted(
+              () ->
+                  assertThat(operator.get("/q/metrics").body())
+                      .contains("imagebatch_reconciliations_total")
+                      .contains(
+                          "imagebatch_batches{namespace=\""
+                              + ns.name()
+                              + "\",phase=\"Planning\"} 1.0")
+                      .contains("imagebatch_leader 1.0")
+                      .contains(
+                          "imagebatch_images_total{namespace=\""
+                              + ns.name()
+                              + "\",result=\"failed\"}"));
       assertThat(operator.get("/q/health/live").statusCode()).isEqualTo(200);
       assertThat(plane.kubectl("get", "lease", "-n", ns.name()).orThrow())
           .contains("imagebatch-operator");

@@ -1,6 +1,7 @@
 package io.imagebatch.operator.config;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.imagebatch.operator.metrics.BatchMetrics;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
@@ -40,7 +41,8 @@ public class SettingsProducer {
    */
   @Produces
   @Singleton
-  LeaderElectionConfiguration leaderElection() {
+  LeaderElectionConfiguration leaderElection(BatchMetrics metrics) {
+    // imagebatch_leader follows the Lease, for the "no leader" alert (docs/operations.md).
     return new LeaderElectionConfiguration(
         LEASE,
         null,
@@ -48,7 +50,13 @@ public class SettingsProducer {
         Duration.ofSeconds(10),
         Duration.ofSeconds(2),
         null,
-        new LeaderCallbacks(() -> {}, SettingsProducer::exitUnlessShuttingDown, leader -> {}),
+        new LeaderCallbacks(
+            () -> metrics.leading(true),
+            () -> {
+              metrics.leading(false);
+              exitUnlessShuttingDown();
+            },
+            leader -> {}),
         false);
   }
 

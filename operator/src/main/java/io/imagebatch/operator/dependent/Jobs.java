@@ -78,16 +78,24 @@ public final class Jobs {
   }
 
   /**
-   * Pauses or resumes {@code job} to follow spec.suspend. With a Kueue queue, resuming is Kueue's
-   * decision, so only pausing is passed on.
+   * Pauses or resumes {@code job} to follow spec.suspend. With a Kueue queue, Kueue owns the Job's
+   * suspend field, so the batch pauses and resumes through the Job's Workload (KueueWorkloads).
    */
   public static void syncSuspend(ImageBatch batch, Job job, KubernetesClient client) {
     boolean wanted = Boolean.TRUE.equals(batch.getSpec().suspend());
-    boolean current = Boolean.TRUE.equals(job.getSpec().getSuspend());
-    if (wanted == current || (!wanted && queueName(batch).isPresent()) || finished(job)) {
+    if (finished(job)) {
       return;
     }
-    setSuspend(client, job, wanted);
+    if (queueName(batch).isPresent()) {
+      // A resumed batch only looks when its Job is suspended (waiting, or deactivated by us).
+      if (wanted || Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+        KueueWorkloads.setActive(client, job, !wanted);
+      }
+      return;
+    }
+    if (wanted != Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+      setSuspend(client, job, wanted);
+    }
   }
 
   /** Suspends (its pods are deleted) or resumes a Job. */

@@ -41,6 +41,7 @@ import io.imagebatch.operator.status.TerminationMessages;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -115,6 +116,16 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
         context);
   }
 
+  /**
+   * A reconciliation that threw: counted (imagebatch_reconciliation_errors_total); JOSDK retries.
+   */
+  @Override
+  public ErrorStatusUpdateControl<ImageBatch> updateErrorStatus(
+      ImageBatch batch, Context<ImageBatch> context, Exception e) {
+    metrics.reconciliationFailed("ImageBatch");
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
   @Override
   public UpdateControl<ImageBatch> reconcile(ImageBatch batch, Context<ImageBatch> context) {
     metrics.reconciled();
@@ -129,6 +140,8 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
     List<Job> current =
         jobs.stream().filter(j -> hash.equals(annotation(j, Run.SPEC_HASH))).toList();
     jobs.stream().filter(j -> !current.contains(j)).forEach(j -> deleteInBackground(client, j));
+    metrics.observed(
+        batch.getMetadata().getNamespace(), current, context.getSecondaryResources(Pod.class));
     long runGeneration =
         current.stream()
             .map(j -> Labels.label(j, Labels.GENERATION).map(Long::parseLong).orElse(generation))
@@ -383,7 +396,7 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
     return null;
   }
 
-  /** Writes status when it changed, records events and metrics for a new phase. */
+  /** Writes status when it changed, records events for a new phase and metrics for any change. */
   private UpdateControl<ImageBatch> finish(
       KubernetesClient client,
       ImageBatch batch,
@@ -394,10 +407,8 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch> {
     boolean newRun = previous == null || !Objects.equals(previous.startTime(), next.startTime());
     if (next.phase() != before || (newRun && next.startTime() != null)) {
       BatchEvents.record(client, batch, next);
-      if (terminal(next.phase())) {
-        metrics.finished(next);
-      }
     }
+    metrics.transition(batch.getMetadata().getNamespace(), previous, next);
     BatchEvents.recordStall(client, batch, previous, next);
     UpdateControl<ImageBatch> control;
     if (Objects.equals(previous, next)) {

@@ -10,9 +10,11 @@ import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageRunner;
 import io.imagebatch.api.v1alpha1.ImageRunnerStatus;
 import io.imagebatch.operator.event.Events;
+import io.imagebatch.operator.metrics.BatchMetrics;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -39,9 +41,16 @@ public class ImageRunnerReconciler implements Reconciler<ImageRunner> {
   public static final String NAME = "imagerunner";
   private static final System.Logger LOG = System.getLogger(ImageRunnerReconciler.class.getName());
 
+  private final BatchMetrics metrics;
+
+  public ImageRunnerReconciler(BatchMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   @Override
   public List<EventSource<?, ImageRunner>> prepareEventSources(
       EventSourceContext<ImageRunner> context) {
+    metrics.watchRunners(() -> context.getPrimaryCache().list().toList());
     SecondaryToPrimaryMapper<ImageBatch> byRunnerLabel =
         batch ->
             Optional.ofNullable(batch.getMetadata().getLabels())
@@ -56,6 +65,16 @@ public class ImageRunnerReconciler implements Reconciler<ImageRunner> {
                 .withSecondaryToPrimaryMapper(byRunnerLabel)
                 .build(),
             context));
+  }
+
+  /**
+   * A reconciliation that threw: counted (imagebatch_reconciliation_errors_total); JOSDK retries.
+   */
+  @Override
+  public ErrorStatusUpdateControl<ImageRunner> updateErrorStatus(
+      ImageRunner runner, Context<ImageRunner> context, Exception e) {
+    metrics.reconciliationFailed("ImageRunner");
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   @Override

@@ -197,6 +197,25 @@ public final class ControlPlane implements AutoCloseable {
     return new TestNamespace(name);
   }
 
+  /** Waits until the API server serves a just-created CRD (its Established condition). */
+  public static void awaitEstablished(KubernetesClient client, String crd) {
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd)
+        .waitUntilCondition(
+            c ->
+                c != null
+                    && c.getStatus() != null
+                    && c.getStatus().getConditions() != null
+                    && c.getStatus().getConditions().stream()
+                        .anyMatch(
+                            k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
+            1,
+            java.util.concurrent.TimeUnit.MINUTES);
+  }
+
   /** Starts deleting a namespace without waiting: the next test does not need it gone. */
   public void deleteNamespace(TestNamespace namespace) {
     client.namespaces().withName(namespace.name()).delete();

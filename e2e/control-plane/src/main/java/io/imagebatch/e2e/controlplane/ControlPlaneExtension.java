@@ -110,11 +110,19 @@ public final class ControlPlaneExtension
 
   /** Skips the test, or fails it with CI=true, so that a CI tier never goes green by skipping. */
   private static RuntimeException unavailable(ControlPlaneUnavailableException e) {
+    skipOrFail(e.getMessage(), e);
+    return e; // not reached: skipOrFail always throws
+  }
+
+  /**
+   * Skips the calling test because something it needs is missing here ({@code reason} says what and
+   * how to get it), or fails it with CI=true, so that a CI tier never goes green by skipping.
+   */
+  public static void skipOrFail(String reason, Throwable cause) {
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new IllegalStateException(e.getMessage() + " (CI=true, so this fails, not skips)", e);
+      throw new IllegalStateException(reason + " (CI=true, so this fails, not skips)", cause);
     }
-    Assumptions.abort(e.getMessage());
-    return e; // not reached: abort always throws
+    Assumptions.abort(reason);
   }
 
   private static boolean needsControllerManager(ExtensionContext context) {

@@ -9,7 +9,7 @@ import java.util.List;
  * (SIGKILL, a forked-JVM timeout), so no etcd or apiserver outlives the build. A tiny shell loop,
  * because Java cannot ask Linux to signal children on parent death.
  */
-final class OrphanWatchdog implements AutoCloseable {
+public final class OrphanWatchdog implements AutoCloseable {
 
   private static final String SCRIPT =
       "jvm=$1; shift; while kill -0 \"$jvm\" 2>/dev/null; do sleep 2; done;"
@@ -21,7 +21,7 @@ final class OrphanWatchdog implements AutoCloseable {
     this.process = process;
   }
 
-  static OrphanWatchdog watch(List<Long> pids) throws IOException {
+  public static OrphanWatchdog watch(List<Long> pids) throws IOException {
     List<String> command = new ArrayList<>(List.of("sh", "-c", SCRIPT, "watchdog"));
     command.add(String.valueOf(ProcessHandle.current().pid()));
     pids.forEach(pid -> command.add(String.valueOf(pid)));

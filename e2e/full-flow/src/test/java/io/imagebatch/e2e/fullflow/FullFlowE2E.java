@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.api.contract.PlanSummary;
@@ -342,18 +341,7 @@ class FullFlowE2E {
     s3.put(SOURCE, "in/" + BAD, NOT_AN_IMAGE);
     assertThat(images).hasSizeGreaterThanOrEqualTo(4); // 4+ sources at 2 per shard: 3+ shards
 
-    client
-        .secrets()
-        .inNamespace(ns.name())
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("s3-credentials")
-                .endMetadata()
-                .withStringData(
-                    Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY))
-                .build())
-        .create();
+    ObjectStore.credentialsSecret(client, ns.name(), ACCESS_KEY, SECRET_KEY);
     client
         .namespaces()
         .withName(ns.name())

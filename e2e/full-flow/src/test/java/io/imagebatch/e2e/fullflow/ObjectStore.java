@@ -1,7 +1,10 @@
 package io.imagebatch.e2e.fullflow;
 
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -26,6 +29,26 @@ final class ObjectStore implements AutoCloseable {
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
             .build();
+  }
+
+  /**
+   * The Secret {@code s3-credentials} in {@code namespace}, with the keys the batches' {@code
+   * credentialsSecret} reads (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+   */
+  static void credentialsSecret(
+      KubernetesClient client, String namespace, String accessKey, String secretKey) {
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-credentials")
+                .endMetadata()
+                .withStringData(
+                    Map.of("AWS_ACCESS_KEY_ID", accessKey, "AWS_SECRET_ACCESS_KEY", secretKey))
+                .build())
+        .create();
   }
 
   void createBucket(String bucket) {
