@@ -40,7 +40,7 @@ class FaultsE2E {
       RealCluster cluster,
       @TempDir Path dir)
       throws Exception {
-    Example batch = fourShardBatch(client, namespace, cluster, "operator-lost");
+    Example batch = threeShardBatch(client, namespace, cluster, "operator-lost");
     kubectl.run("apply", "-f", batch.write(dir).toString()).orThrow();
     awaitShardsDone(client, namespace, batch.name(), 1);
     String leader = leaseHolder(client);
@@ -71,7 +71,7 @@ class FaultsE2E {
     try {
       cluster.helm(upgrade("--reuse-values", "--set", "replicas=2")).orThrow();
       kubectl.run("-n", SYSTEM, "rollout", "status", "deploy/imagebatch", "--timeout=3m").orThrow();
-      Example batch = fourShardBatch(client, namespace, cluster, "leader-lost");
+      Example batch = threeShardBatch(client, namespace, cluster, "leader-lost");
       kubectl.run("apply", "-f", batch.write(dir).toString()).orThrow();
       awaitShardsDone(client, namespace, batch.name(), 1);
       String leader = leaseHolder(client);
@@ -100,7 +100,7 @@ class FaultsE2E {
       RealCluster cluster,
       @TempDir Path dir)
       throws Exception {
-    List<Path> photos = Corpus.images(6);
+    List<Path> photos = Corpus.images(4);
     Path source = HostVolumes.create(client, cluster, namespace, "uploads", true);
     for (Path photo : photos) {
       Files.createDirectories(source.resolve("incoming"));
@@ -108,8 +108,8 @@ class FaultsE2E {
     }
     Path interrupted = HostVolumes.create(client, cluster, namespace, "interrupted", true);
     Path whole = HostVolumes.create(client, cluster, namespace, "uninterrupted", true);
-    // One shard of six large photos, so the pod is killed with some variants written and some not.
-    Example killed = shardOf6(namespace, "killed", "interrupted");
+    // One shard of four large photos, so the pod is killed with some variants written and some not.
+    Example killed = shardOf4(namespace, "killed", "interrupted");
     kubectl.run("apply", "-f", killed.write(dir).toString()).orThrow();
     await("the shard pod has written a variant")
         .atMost(Duration.ofMinutes(5))
@@ -134,7 +134,7 @@ class FaultsE2E {
         .orThrow();
     awaitComplete(kubectl, client, namespace, "killed");
 
-    Example reference = shardOf6(namespace, "reference", "uninterrupted");
+    Example reference = shardOf4(namespace, "reference", "uninterrupted");
     kubectl.run("apply", "-f", reference.write(dir).toString()).orThrow();
     awaitComplete(kubectl, client, namespace, "reference");
 
@@ -143,23 +143,20 @@ class FaultsE2E {
         .as("the killed pod counted against the index")
         .isEqualTo(1);
     ImageBatchStatus status = Batches.get(client, namespace, "killed").getStatus();
-    assertThat(status.images().succeeded() + status.images().skipped()).isEqualTo(6);
+    assertThat(status.images().succeeded() + status.images().skipped()).isEqualTo(4);
     Map<String, byte[]> expected = variants(whole.resolve("variants"));
-    assertThat(expected).hasSize(18);
+    assertThat(expected).hasSize(12);
     Map<String, byte[]> actual = variants(interrupted.resolve("variants"));
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     expected.forEach((name, bytes) -> assertThat(actual.get(name)).as(name).isEqualTo(bytes));
   }
 
-  /** examples/pvc with 8 corpus photos, 2 per shard, one pod at a time: four shards in a row. */
-  private static Example fourShardBatch(
-      KubernetesClient client, TestNamespace namespace, RealCluster cluster, String name)
-      throws Exception {
+  /** examples/pvc on the bundled images, 2 per shard, one pod at a time: three shards in a row. */
+  private static Example threeShardBatch(
+      KubernetesClient client, TestNamespace namespace, RealCluster cluster, String name) {
     Path uploads = HostVolumes.create(client, cluster, namespace, "uploads", true);
-    Files.createDirectories(uploads.resolve("incoming"));
-    for (Path photo : Corpus.images(8)) {
-      Files.copy(photo, uploads.resolve("incoming").resolve(photo.getFileName()));
-    }
+    HostVolumes.copy(
+        RealCluster.repoRoot().resolve("examples/local/images"), uploads.resolve("incoming"));
     HostVolumes.create(client, cluster, namespace, "derived-images", true);
     return Example.load("pvc/batch.yaml")
         .namespace(namespace.name())
@@ -172,7 +169,7 @@ class FaultsE2E {
                 "resources", Map.of("requests", Map.of("cpu", "500m", "memory", "1Gi"))));
   }
 
-  private static Example shardOf6(TestNamespace namespace, String name, String output) {
+  private static Example shardOf4(TestNamespace namespace, String name, String output) {
     return Example.load("pvc/batch.yaml")
         .namespace(namespace.name())
         .set("metadata.name", name)
@@ -180,7 +177,7 @@ class FaultsE2E {
         .set(
             "spec.execution",
             Map.of(
-                "imagesPerShard", 6,
+                "imagesPerShard", 4,
                 "retriesPerShard", 2,
                 "resources", Map.of("requests", Map.of("cpu", "1", "memory", "1Gi"))));
   }
