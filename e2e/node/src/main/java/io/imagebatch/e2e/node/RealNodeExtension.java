@@ -39,7 +39,10 @@ public final class RealNodeExtension
   @Override
   public void afterEach(ExtensionContext context) {
     TestNamespace namespace = context.getStore(STORE).remove(NAMESPACE_KEY, TestNamespace.class);
-    if (namespace != null) {
+    // -Dimagebatch.node.keep=true keeps a failed test's namespace for kubectl (docs/testing.md).
+    boolean keep =
+        Boolean.getBoolean("imagebatch.node.keep") && context.getExecutionException().isPresent();
+    if (namespace != null && !keep) {
       cluster().deleteNamespace(namespace);
     }
   }

@@ -54,7 +54,7 @@ class FaultsE2E {
     assertThat(jobs(client, namespace))
         .containsExactlyInAnyOrder("operator-lost-plan-g1", "operator-lost-g1");
     assertThat(Batches.get(client, namespace, batch.name()).getStatus().images().succeeded())
-        .isEqualTo(8);
+        .isEqualTo(6);
   }
 
   @Test

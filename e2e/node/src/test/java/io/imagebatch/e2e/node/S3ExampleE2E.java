@@ -1,6 +1,7 @@
 package io.imagebatch.e2e.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import io.imagebatch.e2e.controlplane.Kubectl;
 import io.imagebatch.e2e.controlplane.TestNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -154,6 +156,50 @@ class S3ExampleE2E {
             .allSatisfy(
                 l -> assertThat(JSON.readTree(l).path("msg").isMissingNode()).as(l).isFalse());
       }
+
+      // A spec change (a new variant, applied as Git would) starts generation 2, which writes
+      // only what is missing: the new variant. What generation 1 wrote is left as it was.
+      byte[] before = store.get("derived", "catalog/" + stem(photos.getFirst()) + "-thumb.webp");
+      List<Object> variants = new ArrayList<>();
+      example.get("spec.variants").forEach(variants::add);
+      variants.add(Map.of("name", "hero", "width", 1200, "formats", List.of("webp")));
+      kubectl
+          .run("apply", "-f", example.set("spec.variants", variants).write(dir).toString())
+          .orThrow();
+      await("generation 2 Succeeded")
+          .atMost(Duration.ofMinutes(15))
+          .until(
+              () -> Batches.get(client, namespace, name).getStatus(),
+              s -> s.observedGeneration() == 2 && s.phase() == Phase.Succeeded);
+      ImageBatchStatus second = Batches.get(client, namespace, name).getStatus();
+      assertThat(second.variants().written()).isEqualTo(IMAGES);
+      assertThat(second.images().succeeded()).isEqualTo(IMAGES);
+      assertThat(store.get("derived", "catalog/" + stem(photos.getFirst()) + "-thumb.webp"))
+          .isEqualTo(before);
+      assertThat(store.list("derived", "catalog/"))
+          .containsKey("catalog/" + stem(photos.getFirst()) + "-hero.webp");
+      List<JsonNode> secondRun = new ArrayList<>();
+      for (String key : store.keys("derived", "catalog/_imagebatch/" + name + "/2/manifest/")) {
+        for (String line : store.text("derived", key).split("\n")) {
+          secondRun.add(JSON.readTree(line));
+        }
+      }
+      assertThat(secondRun).hasSize(IMAGES);
+      assertThat(secondRun)
+          .allSatisfy(
+              line ->
+                  line.path("variants")
+                      .forEach(
+                          v ->
+                              assertThat(v.path("status").asText())
+                                  .as(v.toString())
+                                  .isEqualTo(
+                                      v.path("variant").asText().equals("hero")
+                                          ? "written"
+                                          : "skipped")));
+      assertThat(client.batch().v1().jobs().inNamespace(namespace.name()).list().getItems())
+          .extracting(j -> j.getMetadata().getName())
+          .containsExactlyInAnyOrder(name + "-plan-g2", name + "-g2");
     }
   }
 
