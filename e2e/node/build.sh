@@ -17,6 +17,8 @@ HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 CRI_TOOLS_VERSION="${CRI_TOOLS_VERSION:-v1.37.0}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 log() { echo "node/build.sh: $*" >&2; }
+# shellcheck source=../control-plane/go-modules.sh
+source "$here/../control-plane/go-modules.sh"
 
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/imagebatch"
 OUT="$CACHE_ROOT/node/$K8S_VERSION"
@@ -69,14 +71,7 @@ import (
 )
 GO
 "$GO" mod tidy >&2
-build_date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-minor="${K8S_VERSION#v1.}"
-minor="${minor%%.*}"
-ldflags="-s -w"
-for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-  ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
-done
+ldflags="$(k8s_ldflags "$K8S_VERSION")"
 for cmd in kubelet kube-scheduler kube-proxy; do
   log "go build $cmd"
   "$GO" build -trimpath -ldflags="$ldflags" -o "$OUT/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
@@ -93,22 +88,7 @@ mv "$OUT/pause.tmp" "$OUT/pause"
 
 # --- helm ---------------------------------------------------------------------------------------
 cd "$WORK/helm"
-cat >go.mod <<GOMOD
-module imagebatch.local/helm-build
-
-go 1.26.0
-
-require helm.sh/helm/v3 $HELM_VERSION
-GOMOD
-cat >tools.go <<'GO'
-//go:build tools
-
-// Package tools only pins the command this module builds.
-package tools
-
-import _ "helm.sh/helm/v3/cmd/helm"
-GO
-"$GO" mod tidy >&2
+command_module helm-build helm.sh/helm/v3 "$HELM_VERSION" helm.sh/helm/v3/cmd/helm
 log "go build helm"
 "$GO" build -trimpath \
   -ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
@@ -117,22 +97,7 @@ mv "$OUT/helm.tmp" "$OUT/helm"
 
 # --- crictl -------------------------------------------------------------------------------------
 cd "$WORK/crictl"
-cat >go.mod <<GOMOD
-module imagebatch.local/crictl-build
-
-go 1.26.0
-
-require sigs.k8s.io/cri-tools $CRI_TOOLS_VERSION
-GOMOD
-cat >tools.go <<'GO'
-//go:build tools
-
-// Package tools only pins the command this module builds.
-package tools
-
-import _ "sigs.k8s.io/cri-tools/cmd/crictl"
-GO
-"$GO" mod tidy >&2
+command_module crictl-build sigs.k8s.io/cri-tools "$CRI_TOOLS_VERSION" sigs.k8s.io/cri-tools/cmd/crictl
 log "go build crictl"
 "$GO" build -trimpath -ldflags="-s -w" -o "$OUT/crictl.tmp" sigs.k8s.io/cri-tools/cmd/crictl
 mv "$OUT/crictl.tmp" "$OUT/crictl"

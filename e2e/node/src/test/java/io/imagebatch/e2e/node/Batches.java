@@ -1,5 +1,6 @@
 package io.imagebatch.e2e.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -8,6 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.Phase;
+import io.imagebatch.e2e.controlplane.Kubectl;
+import io.imagebatch.e2e.controlplane.KubectlResult;
 import io.imagebatch.e2e.controlplane.TestNamespace;
 import java.time.Duration;
 import java.util.stream.Collectors;
@@ -33,6 +36,23 @@ final class Batches {
                   && (status.phase() == Phase.Succeeded || status.phase() == Phase.Failed);
             });
     return get(client, namespace, name);
+  }
+
+  /**
+   * {@code kubectl wait --for=condition=Complete}, as a user waits; a batch that does not complete
+   * fails the test with its status and every pod's exit and termination message.
+   */
+  static void awaitComplete(
+      Kubectl kubectl, KubernetesClient client, TestNamespace namespace, String name) {
+    KubectlResult wait =
+        kubectl.run(
+            "-n",
+            namespace.name(),
+            "wait",
+            "--for=condition=Complete",
+            "ib/" + name,
+            "--timeout=15m");
+    assertThat(wait.succeeded()).as(describe(client, namespace, name)).isTrue();
   }
 
   /** The batch's status and every runner pod's exit and termination message, for assertions. */

@@ -90,7 +90,7 @@ class BlueGreenExampleE2E {
 
     // 5. The batch started before the switch resumes and finishes on green: its pods say so.
     kubectl.run("apply", "-f", batch.set("spec.suspend", false).write(dir).toString()).orThrow();
-    awaitComplete(kubectl, client, namespace, batch.name());
+    Batches.awaitComplete(kubectl, client, namespace, batch.name());
     assertThat(podImages(client, namespace, batch.name())).containsOnly(green);
 
     // 6. A batch created now runs on the new image.
@@ -99,7 +99,7 @@ class BlueGreenExampleE2E {
             .namespace(namespace.name())
             .set("metadata.name", "after-switch");
     kubectl.run("apply", "-f", after.write(dir).toString()).orThrow();
-    awaitComplete(kubectl, client, namespace, "after-switch");
+    Batches.awaitComplete(kubectl, client, namespace, "after-switch");
     assertThat(podImages(client, namespace, "after-switch")).containsOnly(third);
 
     // 7. Rollback is a Git change: the image that was live before goes back into blue. It is in
@@ -191,18 +191,5 @@ class BlueGreenExampleE2E {
       Kubectl kubectl, TestNamespace namespace, String kind, String name) {
     String row = kubectl.run("-n", namespace.name(), "get", kind, name, "--no-headers").orThrow();
     return List.of(row.strip().split("\\s+"));
-  }
-
-  private static void awaitComplete(
-      Kubectl kubectl, KubernetesClient client, TestNamespace namespace, String name) {
-    var wait =
-        kubectl.run(
-            "-n",
-            namespace.name(),
-            "wait",
-            "--for=condition=Complete",
-            "ib/" + name,
-            "--timeout=10m");
-    assertThat(wait.succeeded()).as(Batches.describe(client, namespace, name)).isTrue();
   }
 }

@@ -50,7 +50,7 @@ class FaultsE2E {
     await("a new operator pod holds the Lease")
         .atMost(Duration.ofMinutes(3))
         .until(() -> leaseHolder(client), h -> h != null && !h.equals(leader));
-    awaitComplete(kubectl, client, namespace, batch.name());
+    Batches.awaitComplete(kubectl, client, namespace, batch.name());
     assertThat(jobs(client, namespace))
         .containsExactlyInAnyOrder("operator-lost-plan-g1", "operator-lost-g1");
     assertThat(Batches.get(client, namespace, batch.name()).getStatus().images().succeeded())
@@ -84,7 +84,7 @@ class FaultsE2E {
       await("the standby holds the Lease")
           .atMost(Duration.ofMinutes(3))
           .until(() -> leaseHolder(client), standby::equals);
-      awaitComplete(kubectl, client, namespace, batch.name());
+      Batches.awaitComplete(kubectl, client, namespace, batch.name());
       assertThat(jobs(client, namespace))
           .containsExactlyInAnyOrder("leader-lost-plan-g1", "leader-lost-g1");
     } finally {
@@ -132,11 +132,11 @@ class FaultsE2E {
             "--force",
             "--grace-period=0")
         .orThrow();
-    awaitComplete(kubectl, client, namespace, "killed");
+    Batches.awaitComplete(kubectl, client, namespace, "killed");
 
     Example reference = shardOf4(namespace, "reference", "uninterrupted");
     kubectl.run("apply", "-f", reference.write(dir).toString()).orThrow();
-    awaitComplete(kubectl, client, namespace, "reference");
+    Batches.awaitComplete(kubectl, client, namespace, "reference");
 
     Job job = client.batch().v1().jobs().inNamespace(namespace.name()).withName("killed-g1").get();
     assertThat(job.getStatus().getFailed())
@@ -248,18 +248,5 @@ class FaultsE2E {
       throw new UncheckedIOException(e);
     }
     return files;
-  }
-
-  private static void awaitComplete(
-      Kubectl kubectl, KubernetesClient client, TestNamespace namespace, String name) {
-    var wait =
-        kubectl.run(
-            "-n",
-            namespace.name(),
-            "wait",
-            "--for=condition=Complete",
-            "ib/" + name,
-            "--timeout=15m");
-    assertThat(wait.succeeded()).as(Batches.describe(client, namespace, name)).isTrue();
   }
 }

@@ -51,17 +51,7 @@ class HttpExampleE2E {
       List<String> urls =
           server.serve(
               "/feed/2026/", List.of(IMAGES.resolve("Kite.jpg"), IMAGES.resolve("Cascade.png")));
-      kubectl
-          .run(
-              "-n",
-              namespace.name(),
-              "create",
-              "secret",
-              "generic",
-              "s3-credentials",
-              "--from-literal=AWS_ACCESS_KEY_ID=" + S3Server.ACCESS_KEY,
-              "--from-literal=AWS_SECRET_ACCESS_KEY=" + S3Server.SECRET_KEY)
-          .orThrow();
+      S3Server.createCredentialsSecret(kubectl, namespace);
       Example feed = example(namespace, s3).set("spec.source.http.urls", urls);
       Path feedYaml = feed.write(dir);
 
@@ -99,7 +89,7 @@ class HttpExampleE2E {
           .orThrow();
       kubectl.run("-n", namespace.name(), "delete", "ib", feed.name(), "--wait=true").orThrow();
       kubectl.run("apply", "-f", feedYaml.toString()).orThrow();
-      awaitComplete(kubectl, client, namespace, feed.name());
+      Batches.awaitComplete(kubectl, client, namespace, feed.name());
       assertThat(store.keys("derived", "partner/"))
           .filteredOn(k -> !k.contains("/_imagebatch/"))
           .hasSize(4)
@@ -130,7 +120,7 @@ class HttpExampleE2E {
                   "spec.source.http.urlsFrom",
                   Map.of("configMapKeyRef", Map.of("name", "partner-urls", "key", "urls.txt")));
       kubectl.run("apply", "-f", list.write(dir).toString()).orThrow();
-      awaitComplete(kubectl, client, namespace, "partner-list");
+      Batches.awaitComplete(kubectl, client, namespace, "partner-list");
       assertThat(Batches.get(client, namespace, "partner-list").getStatus().images().succeeded())
           .isEqualTo(2);
       assertThat(store.keys("derived", "partner/"))
@@ -160,19 +150,6 @@ class HttpExampleE2E {
         .set(
             "spec.execution",
             Map.of("resources", Map.of("requests", Map.of("cpu", "500m", "memory", "1Gi"))));
-  }
-
-  private static void awaitComplete(
-      Kubectl kubectl, KubernetesClient client, TestNamespace namespace, String name) {
-    var wait =
-        kubectl.run(
-            "-n",
-            namespace.name(),
-            "wait",
-            "--for=condition=Complete",
-            "ib/" + name,
-            "--timeout=10m");
-    assertThat(wait.succeeded()).as(Batches.describe(client, namespace, name)).isTrue();
   }
 
   /** IMAGEBATCH_HTTP_ALLOW_HOSTS of each runner pod of the batch (empty: not set). */

@@ -43,7 +43,7 @@ class MemoryE2E {
       throws Exception {
     Example batch = batchOfTheHugeImage(client, namespace, cluster, "fits", "1Gi");
     kubectl.run("apply", "-f", batch.write(dir).toString()).orThrow();
-    awaitComplete(kubectl, client, namespace, "fits");
+    Batches.awaitComplete(kubectl, client, namespace, "fits");
 
     ImageBatchStatus status = Batches.get(client, namespace, "fits").getStatus();
     assertThat(status.images().succeeded()).isEqualTo(3);
@@ -64,7 +64,7 @@ class MemoryE2E {
         batchOfTheHugeImage(client, namespace, cluster, "too-small", "384Mi")
             .set("spec.execution.maxFailedImages", 1);
     kubectl.run("apply", "-f", batch.write(dir).toString()).orThrow();
-    awaitComplete(kubectl, client, namespace, "too-small");
+    Batches.awaitComplete(kubectl, client, namespace, "too-small");
 
     ImageBatchStatus status = Batches.get(client, namespace, "too-small").getStatus();
     assertThat(status.images().succeeded()).isEqualTo(2);
@@ -145,18 +145,5 @@ class MemoryE2E {
     List<String> lines = new String(dmesg.getInputStream().readAllBytes()).lines().toList();
     dmesg.waitFor();
     return lines;
-  }
-
-  private static void awaitComplete(
-      Kubectl kubectl, KubernetesClient client, TestNamespace namespace, String name) {
-    var wait =
-        kubectl.run(
-            "-n",
-            namespace.name(),
-            "wait",
-            "--for=condition=Complete",
-            "ib/" + name,
-            "--timeout=15m");
-    assertThat(wait.succeeded()).as(Batches.describe(client, namespace, name)).isTrue();
   }
 }

@@ -48,15 +48,7 @@ class PvcExampleE2E {
                 Map.of("resources", Map.of("requests", Map.of("cpu", "500m", "memory", "1Gi"))));
     kubectl.run("apply", "-f", example.write(dir).toString()).orThrow();
 
-    var wait =
-        kubectl.run(
-            "-n",
-            namespace.name(),
-            "wait",
-            "--for=condition=Complete",
-            "ib/" + example.name(),
-            "--timeout=10m");
-    assertThat(wait.succeeded()).as(Batches.describe(client, namespace, example.name())).isTrue();
+    Batches.awaitComplete(kubectl, client, namespace, example.name());
 
     ImageBatchStatus status = Batches.get(client, namespace, example.name()).getStatus();
     assertThat(status.images().total()).isEqualTo(6);

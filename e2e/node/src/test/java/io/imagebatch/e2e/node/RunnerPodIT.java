@@ -136,25 +136,7 @@ class RunnerPodIT {
   @Test
   void anIndexedJobOfThreeRunnerPodsCompletesOnTheRealSchedulerAndKubelet() throws IOException {
     runToCompletion("plan", planContainer());
-    Container process =
-        runner("1Gi")
-            .withArgs("process", "--spec", "/etc/imagebatch/batch.yaml")
-            .withEnv(runnerEnv())
-            .addNewVolumeMount()
-            .withName("spec")
-            .withMountPath("/etc/imagebatch")
-            .withReadOnly(true)
-            .endVolumeMount()
-            .addNewVolumeMount()
-            .withName("photos")
-            .withMountPath("/data/source")
-            .withReadOnly(true)
-            .endVolumeMount()
-            .addNewVolumeMount()
-            .withName("photos")
-            .withMountPath("/data/output")
-            .endVolumeMount()
-            .build();
+    Container process = runnerCommand("1Gi", "process", "--spec", "/etc/imagebatch/batch.yaml");
     Job job =
         new JobBuilder()
             .withNewMetadata()
@@ -213,8 +195,13 @@ class RunnerPodIT {
   }
 
   private Container planContainer() {
-    return runner("512Mi")
-        .withArgs("plan", "--spec", "/etc/imagebatch/batch.yaml")
+    return runnerCommand("512Mi", "plan", "--spec", "/etc/imagebatch/batch.yaml");
+  }
+
+  /** The runner with {@code args}, the pod contract's env and mounts: spec, source, output. */
+  private Container runnerCommand(String memory, String... args) {
+    return runner(memory)
+        .withArgs(args)
         .withEnv(runnerEnv())
         .addNewVolumeMount()
         .withName("spec")

@@ -55,17 +55,7 @@ class S3ExampleE2E {
         store.put("raw-photos", "catalog/2026/" + photo.getFileName(), Files.readAllBytes(photo));
       }
       // The example's own first step (its comment), with this store's keys.
-      kubectl
-          .run(
-              "-n",
-              namespace.name(),
-              "create",
-              "secret",
-              "generic",
-              "s3-credentials",
-              "--from-literal=AWS_ACCESS_KEY_ID=" + S3Server.ACCESS_KEY,
-              "--from-literal=AWS_SECRET_ACCESS_KEY=" + S3Server.SECRET_KEY)
-          .orThrow();
+      S3Server.createCredentialsSecret(kubectl, namespace);
       // What a user changes: the namespace and endpoint, and sizes for one 2-CPU node
       // (2 images per shard, so 4 shards; 2 pods at a time; half a CPU each).
       Example example =
@@ -79,15 +69,7 @@ class S3ExampleE2E {
       kubectl.run("apply", "-f", example.write(dir).toString()).orThrow();
       String name = example.name();
 
-      var wait =
-          kubectl.run(
-              "-n",
-              namespace.name(),
-              "wait",
-              "--for=condition=Complete",
-              "ib/" + name,
-              "--timeout=15m");
-      assertThat(wait.succeeded()).as(Batches.describe(client, namespace, name)).isTrue();
+      Batches.awaitComplete(kubectl, client, namespace, name);
 
       ImageBatchStatus status = Batches.get(client, namespace, name).getStatus();
       assertThat(status.phase()).isEqualTo(Phase.Succeeded);

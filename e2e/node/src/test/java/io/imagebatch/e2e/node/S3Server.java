@@ -2,6 +2,8 @@ package io.imagebatch.e2e.node;
 
 import static org.awaitility.Awaitility.await;
 
+import io.imagebatch.e2e.controlplane.Kubectl;
+import io.imagebatch.e2e.controlplane.TestNamespace;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Properties;
@@ -45,6 +47,21 @@ final class S3Server implements AutoCloseable {
 
   URI endpoint() {
     return endpoint;
+  }
+
+  /** The Secret the examples name, {@code s3-credentials}, as their first comment creates it. */
+  static void createCredentialsSecret(Kubectl kubectl, TestNamespace namespace) {
+    kubectl
+        .run(
+            "-n",
+            namespace.name(),
+            "create",
+            "secret",
+            "generic",
+            "s3-credentials",
+            "--from-literal=AWS_ACCESS_KEY_ID=" + ACCESS_KEY,
+            "--from-literal=AWS_SECRET_ACCESS_KEY=" + SECRET_KEY)
+        .orThrow();
   }
 
   ObjectStore client() {
