@@ -20,6 +20,8 @@ ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
 BINARIES=(etcd kube-apiserver kube-controller-manager kubectl)
 
 log() { echo "build.sh: $*" >&2; }
+# shellcheck source=go-modules.sh
+source "$(dirname "${BASH_SOURCE[0]}")/go-modules.sh"
 
 check_dir() {
   local dir="$1" missing=()
@@ -124,16 +126,7 @@ import (
 GO
 "$GO" mod tidy >&2
 
-# The same version stamps hack/lib/version.sh sets; the apiserver derives its binary version
-# (and so emulation/compatibility version) from them, and kubectl prints them.
-build_date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-minor="${K8S_VERSION#v1.}"
-minor="${minor%%.*}"
-ldflags="-s -w"
-for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-  ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
-done
+ldflags="$(k8s_ldflags "$K8S_VERSION")"
 for cmd in kube-apiserver kube-controller-manager kubectl; do
   log "go build $cmd"
   "$GO" build -trimpath -ldflags="$ldflags" -o "$OUT/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
@@ -143,22 +136,7 @@ done
 # --- etcd -------------------------------------------------------------------------------------
 # A separate wrapper module so that etcd's dependency versions are not mixed with Kubernetes'.
 cd "$WORK/etcd"
-cat >go.mod <<GOMOD
-module imagebatch.local/etcd-build
-
-go 1.26.0
-
-require go.etcd.io/etcd/server/v3 $ETCD_VERSION
-GOMOD
-cat >tools.go <<'GO'
-//go:build tools
-
-// Package tools only pins the command this module builds.
-package tools
-
-import _ "go.etcd.io/etcd/server/v3"
-GO
-"$GO" mod tidy >&2
+command_module etcd-build go.etcd.io/etcd/server/v3 "$ETCD_VERSION" go.etcd.io/etcd/server/v3
 log "go build etcd"
 "$GO" build -trimpath \
   -ldflags="-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=$ETCD_VERSION" \

@@ -14,11 +14,20 @@ log() { echo "build.sh: $*" >&2; }
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/imagebatch"
 hash="$(cd "$here" && cat go.mod go.sum *.go | sha256sum | cut -c1-16)"
 OUT="$CACHE_ROOT/gitops-verify/$hash"
-if [[ -x "$OUT/gitops-verify" ]]; then
-  log "reusing $OUT/gitops-verify"
-  echo "$OUT/gitops-verify"
-  exit 0
-fi
+reuse_if_built() {
+  if [[ -x "$OUT/gitops-verify" ]]; then
+    log "reusing $OUT/gitops-verify"
+    echo "$OUT/gitops-verify"
+    exit 0
+  fi
+}
+reuse_if_built
+# ./run-tests builds this in the background while a test may ask for it: one builds, the other
+# waits and reuses.
+mkdir -p "$OUT"
+exec 9>"$OUT/.build.lock"
+flock 9
+reuse_if_built
 
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 [[ -x "$GO" ]] || { log "Go toolchain not found (set GO=/path/to/go)"; exit 2; }

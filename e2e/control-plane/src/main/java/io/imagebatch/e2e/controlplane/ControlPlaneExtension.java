@@ -2,9 +2,7 @@ package io.imagebatch.e2e.controlplane;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imagebatch.e2e.controlplane.node.NodeSimulator;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -138,20 +136,8 @@ public final class ControlPlaneExtension
             .orElse(false);
   }
 
-  /** A readable, unique, DNS-1123 name: "t-" + method name + random suffix. */
   private static String namespaceName(ExtensionContext context) {
-    String method =
-        context
-            .getTestMethod()
-            .map(m -> m.getName())
-            .orElse("test")
-            .replaceAll("([a-z])([A-Z])", "$1-$2")
-            .toLowerCase(Locale.ROOT)
-            .replaceAll("[^a-z0-9-]", "-");
-    if (method.length() > 40) {
-      method = method.substring(0, 40);
-    }
-    String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
-    return ("t-" + method + "-" + suffix).replaceAll("-+", "-");
+    return TestNamespace.uniqueName(
+        "t", context.getTestMethod().map(m -> m.getName()).orElse("test"));
   }
 }

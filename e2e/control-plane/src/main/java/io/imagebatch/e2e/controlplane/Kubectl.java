@@ -9,18 +9,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs kubectl against the test cluster's kubeconfig, as a user or a script would. */
 public final class Kubectl {
 
-  /** Upper bound per call; {@code kubectl wait} callers pass their own shorter --timeout. */
+  /** Upper bound per call, unless the call's own {@code --timeout=} (kubectl wait) is longer. */
   private static final Duration LIMIT = Duration.ofMinutes(3);
+
+  private static final Pattern TIMEOUT = Pattern.compile("--timeout=(\\d+)(s|m|h)");
 
   private final Path binary;
   private final Path kubeconfig;
   private final Path cacheDir;
 
-  Kubectl(Path binary, Path kubeconfig, Path cacheDir) {
+  /** kubectl {@code binary} against {@code kubeconfig}, its discovery cache in {@code cacheDir}. */
+  public Kubectl(Path binary, Path kubeconfig, Path cacheDir) {
     this.binary = binary;
     this.kubeconfig = kubeconfig;
     this.cacheDir = cacheDir;
@@ -28,6 +33,25 @@ public final class Kubectl {
 
   public Path binary() {
     return binary;
+  }
+
+  /** LIMIT, or a minute more than the call's own --timeout, so kubectl reports its timeout. */
+  private static Duration limit(String... args) {
+    for (String arg : args) {
+      Matcher timeout = TIMEOUT.matcher(arg);
+      if (timeout.matches()) {
+        long amount = Long.parseLong(timeout.group(1));
+        Duration own =
+            switch (timeout.group(2)) {
+              case "s" -> Duration.ofSeconds(amount);
+              case "m" -> Duration.ofMinutes(amount);
+              default -> Duration.ofHours(amount);
+            };
+        Duration longer = own.plusMinutes(1);
+        return longer.compareTo(LIMIT) > 0 ? longer : LIMIT;
+      }
+    }
+    return LIMIT;
   }
 
   public KubectlResult run(String... args) {
@@ -46,7 +70,7 @@ public final class Kubectl {
             new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         Process process = builder.start();
-        if (!process.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+        if (!process.waitFor(limit(args).toSeconds(), TimeUnit.SECONDS)) {
           process.destroyForcibly();
           throw new IllegalStateException("kubectl " + String.join(" ", args) + " hung");
         }

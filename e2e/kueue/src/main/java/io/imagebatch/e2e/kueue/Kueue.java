@@ -62,9 +62,18 @@ public final class Kueue implements AutoCloseable {
    * @throws KueueUnavailableException when it is not built and there is no Go to build it
    */
   public static Kueue start(ControlPlane plane) throws IOException, InterruptedException {
-    Path work = Files.createDirectories(plane.workDir().resolve("kueue"));
+    return start(plane.client(), plane.kubeconfig(), plane.workDir());
+  }
+
+  /**
+   * The same against any cluster whose API server runs on this machine (it calls the webhooks at
+   * 127.0.0.1), e.g. the real node of {@code e2e/node}: {@code client} and {@code kubeconfig} are
+   * an admin's, {@code workDir} holds Kueue's configuration, certificates and log.
+   */
+  public static Kueue start(KubernetesClient client, Path kubeconfig, Path workDir)
+      throws IOException, InterruptedException {
+    Path work = Files.createDirectories(workDir.resolve("kueue"));
     Path dir = KueueBuild.resolve(work);
-    KubernetesClient client = plane.client();
     int webhookPort = FreePorts.next();
     int healthPort = FreePorts.next();
     Path certs = Files.createDirectories(work.resolve("certs"));
@@ -91,9 +100,7 @@ public final class Kueue implements AutoCloseable {
     Path log = work.resolve("kueue.log");
     Process process =
         new ProcessBuilder(
-                dir.resolve("kueue").toString(),
-                "--config=" + config,
-                "--kubeconfig=" + plane.kubeconfig())
+                dir.resolve("kueue").toString(), "--config=" + config, "--kubeconfig=" + kubeconfig)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();

@@ -7,9 +7,11 @@ import java.util.Optional;
 
 /**
  * Which addresses an HTTP source may never reach unless the cluster operator allow-lists them: the
- * pod's own loopback, the node and cloud metadata (link-local), the cluster's private networks, and
- * every IPv6 form that smuggles one of those IPv4 addresses (IPv4-mapped, IPv4-compatible, NAT64,
- * 6to4, Teredo). Works on {@link InetAddress} values only: no DNS lookup happens here.
+ * pod's own loopback, the node and cloud metadata (link-local), the cluster's private networks, the
+ * special-purpose blocks IANA marks not globally reachable (documentation, benchmarking, protocol
+ * assignments: no public image lives there, but a lab's or a cloud's internal hosts may), and every
+ * IPv6 form that smuggles one of those IPv4 addresses (IPv4-mapped, IPv4-compatible, NAT64, 6to4,
+ * Teredo). Works on {@link InetAddress} values only: no DNS lookup happens here.
  */
 public final class AddressClassifier {
   private AddressClassifier() {}
@@ -53,6 +55,22 @@ public final class AddressClassifier {
     if (a0 == 100 && (a1 & 0xc0) == 64) {
       return Optional.of("carrier-grade NAT (100.64.0.0/10)");
     }
+    int a2 = b[2] & 0xff;
+    if (a0 == 192 && a1 == 0 && a2 == 0) {
+      return Optional.of("IETF protocol assignments (192.0.0.0/24)");
+    }
+    if (a0 == 192 && a1 == 0 && a2 == 2) {
+      return Optional.of("documentation (192.0.2.0/24)");
+    }
+    if (a0 == 198 && a1 == 51 && a2 == 100) {
+      return Optional.of("documentation (198.51.100.0/24)");
+    }
+    if (a0 == 203 && a1 == 0 && a2 == 113) {
+      return Optional.of("documentation (203.0.113.0/24)");
+    }
+    if (a0 == 198 && (a1 & 0xfe) == 18) {
+      return Optional.of("benchmarking (198.18.0.0/15)");
+    }
     if (a0 >= 224 && a0 <= 239) {
       return Optional.of("multicast (224.0.0.0/4)");
     }
@@ -85,6 +103,12 @@ public final class AddressClassifier {
     }
     if (b0 == 0xfe && (b1 & 0xc0) == 0xc0) {
       return Optional.of("site-local (fec0::/10)");
+    }
+    if (b0 == 0x20 && b1 == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8) {
+      return Optional.of("documentation (2001:db8::/32)");
+    }
+    if (b0 == 0x01 && b1 == 0x00 && allZero(b, 2, 8)) {
+      return Optional.of("discard-only (100::/64)");
     }
     // IPv4 addresses hidden in IPv6 ones: whatever the embedded IPv4 address is, it decides.
     if (allZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {

@@ -41,6 +41,15 @@ class AddressClassifierTest {
           255.255.255.255   | broadcast (255.255.255.255)
           240.0.0.1         | reserved (240.0.0.0/4)
           fec0::1           | site-local (fec0::/10)
+          192.0.0.9         | IETF protocol assignments (192.0.0.0/24)
+          192.0.2.2         | documentation (192.0.2.0/24)
+          198.51.100.7      | documentation (198.51.100.0/24)
+          203.0.113.200     | documentation (203.0.113.0/24)
+          198.18.0.1        | benchmarking (198.18.0.0/15)
+          198.19.255.255    | benchmarking (198.18.0.0/15)
+          2001:db8::1       | documentation (2001:db8::/32)
+          100::1            | discard-only (100::/64)
+          64:ff9b::c000:202 | NAT64 embedding documentation (192.0.2.0/24)
           ::7f00:1          | IPv4-compatible embedding loopback (127.0.0.0/8)
           ::a9fe:a9fe       | IPv4-compatible embedding link-local (169.254.0.0/16)
           ::10.0.0.1        | IPv4-compatible embedding private (10.0.0.0/8)
@@ -89,6 +98,12 @@ class AddressClassifierTest {
         "192.169.0.1",
         "11.0.0.1",
         "223.255.255.255",
+        "192.0.1.255",
+        "192.0.3.0",
+        "198.17.255.255",
+        "198.20.0.0",
+        "203.0.114.1",
+        "2001:db9::1",
         "2606:4700::1",
         "2a00:1450:4001:80e::200e",
         "::ffff:93.184.216.34",
