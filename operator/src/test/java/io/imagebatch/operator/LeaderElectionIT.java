@@ -6,9 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
 import io.imagebatch.e2e.controlplane.TestNamespace;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,17 +112,21 @@ class LeaderElectionIT {
         .atMost(Duration.ofMinutes(2))
         .until(() -> holder(client, ns), h -> leader.name().equals(h));
 
+    // A merge patch carries no resourceVersion: an edit() (read, then update) races the leader's
+    // own renewals and fails with 409 Conflict now and then.
     client
         .resources(Lease.class)
         .inNamespace(ns.name())
         .withName(LEASE)
-        .edit(
-            lease -> {
-              lease.getSpec().setHolderIdentity("intruder");
-              lease.getSpec().setLeaseDurationSeconds(3600);
-              lease.getSpec().setRenewTime(java.time.ZonedDateTime.now());
-              return lease;
-            });
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            """
+            {"spec": {"holderIdentity": "intruder", "leaseDurationSeconds": 3600,
+                      "renewTime": "%s"}}
+            """
+                .formatted(
+                    DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+                        .format(ZonedDateTime.now(ZoneOffset.UTC))));
 
     assertThat(leader.exitsWithin(Duration.ofMinutes(1))).as("the replica exits").isTrue();
     assertThat(leader.exitCode()).isNotZero();
