@@ -117,7 +117,9 @@ class S3ExampleE2E {
 
       // What a user sees: kubectl get, describe (events), the runner pods' JSON logs.
       String row = kubectl.run("-n", namespace.name(), "get", "ib", name, "--no-headers").orThrow();
-      assertThat(row.split("\\s+")).startsWith(name, "Succeeded", IMAGES + "/" + IMAGES, "0");
+      // NAME PHASE STATUS (the Ready condition's reason) PROGRESS FAILED
+      assertThat(row.split("\\s+"))
+          .startsWith(name, "Succeeded", "Succeeded", IMAGES + "/" + IMAGES, "0");
       String described = kubectl.run("-n", namespace.name(), "describe", "ib", name).orThrow();
       assertThat(described).contains("Planning", "Running", "Succeeded");
       List<Pod> runners =
