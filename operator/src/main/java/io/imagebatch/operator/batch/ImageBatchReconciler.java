@@ -91,10 +91,14 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch>, Cleaner<Ima
             naming(context, (batch, runner) -> RunnerResolver.runnerName(batch).equals(runner)));
     observer = new BatchObserver(claims, runners, metrics);
     return List.of(
-        informer(context, Job.class, Labels.MANAGED_SELECTOR, byBatchLabel()),
+        new InformerEventSource<>(
+            configuration(context, Job.class, Labels.MANAGED_SELECTOR, byBatchLabel())
+                .withItemStore(PrunedStore.jobs())
+                .build(),
+            context),
         new InformerEventSource<>(
             configuration(context, Pod.class, Labels.MANAGED_SELECTOR, byBatchLabel())
-                .withItemStore(new PrunedPodStore())
+                .withItemStore(PrunedStore.pods())
                 .build(),
             context),
         informer(context, ConfigMap.class, Labels.MANAGED_SELECTOR, byBatchLabel()),
