@@ -1,5 +1,6 @@
 package io.imagebatch.operator.batch;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -37,6 +38,15 @@ final class PrunedStore<T extends HasMetadata> extends BasicItemStore<T> {
 
   static PrunedStore<Job> jobs() {
     return new PrunedStore<>(PrunedStore::pruned);
+  }
+
+  /** A ConfigMap without its managedFields (the data is the run's spec, which the runner reads). */
+  static PrunedStore<ConfigMap> configMaps() {
+    return new PrunedStore<>(
+        configMap -> {
+          configMap.getMetadata().setManagedFields(null);
+          return configMap;
+        });
   }
 
   @Override
