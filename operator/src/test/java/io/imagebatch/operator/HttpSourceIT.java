@@ -70,7 +70,7 @@ class HttpSourceIT {
               + " it, listing one URL per line");
 
       configMap(client, ns, Map.of("urls.txt", "https://images.internal/a.jpg\n"));
-      await().atMost(Duration.ofMinutes(1)).until(() -> phase(client, ns) == Phase.Planning);
+      await().atMost(Duration.ofMinutes(3)).until(() -> phase(client, ns) == Phase.Planning);
       PodSpec pod =
           client
               .batch()
@@ -118,7 +118,7 @@ class HttpSourceIT {
   private static void assertStalled(
       KubernetesClient client, TestNamespace ns, String reason, String message) {
     await()
-        .atMost(Duration.ofMinutes(1))
+        .atMost(Duration.ofMinutes(3))
         .until(
             () ->
                 Batches.condition(Batches.get(client, ns.name(), "feed"), "Stalled")

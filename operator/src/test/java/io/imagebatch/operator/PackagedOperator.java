@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,20 +57,32 @@ final class PackagedOperator implements AutoCloseable {
       String runnerImage,
       Map<String, String> env)
       throws IOException {
+    return start(name, account, namespace, runnerImage, env, List.of("-Xmx256m"));
+  }
+
+  /** As above, with these JVM options instead of {@code -Xmx256m}. */
+  static PackagedOperator start(
+      String name,
+      ChartServiceAccount account,
+      String namespace,
+      String runnerImage,
+      Map<String, String> env,
+      List<String> jvmOptions)
+      throws IOException {
     int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-Dquarkus.http.port=" + port,
+            "-Dquarkus.operator-sdk.controllers.imagebatch.namespaces=" + namespace,
+            "-Dimagebatch.runner.image=" + runnerImage,
+            "-jar",
+            JAR.toString()));
     Path log = Files.createTempFile("imagebatch-operator-" + name + "-", ".log");
     ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m",
-                    "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.operator-sdk.controllers.imagebatch.namespaces=" + namespace,
-                    "-Dimagebatch.runner.image=" + runnerImage,
-                    "-jar",
-                    JAR.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("KUBECONFIG", account.kubeconfig().toString());
     builder.environment().put("KUBERNETES_NAMESPACE", namespace);
     builder.environment().putAll(env);

@@ -18,6 +18,7 @@ import io.imagebatch.operator.precondition.PersistentVolumeClaimsExist;
 import io.imagebatch.operator.rollout.RunnerResolver;
 import io.imagebatch.operator.workload.Labels;
 import io.imagebatch.operator.workload.ShardResultFinalizer;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -52,11 +53,16 @@ import java.util.stream.Collectors;
  * <p>The operator never reads Secrets: storage credentials reach runner pods as secretKeyRef. Its
  * RBAC is the chart's (helm/imagebatch/templates/_helpers.tpl), the one place it is written.
  */
-@ControllerConfiguration(name = ImageBatchReconciler.NAME)
+@ControllerConfiguration(
+    name = ImageBatchReconciler.NAME,
+    informer =
+        @Informer(
+            itemStore = CachedImageBatches.class,
+            informerListLimit = ImageBatchReconciler.LIST_PAGE))
 public class ImageBatchReconciler implements Reconciler<ImageBatch>, Cleaner<ImageBatch> {
   public static final String NAME = "imagebatch";
 
-  private static final long LIST_PAGE = 500;
+  static final long LIST_PAGE = 500;
 
   /** How soon a deleted batch looks again for Jobs and pods still on their way out. */
   private static final Duration CLEANUP_RECHECK = Duration.ofSeconds(2);
@@ -91,13 +97,21 @@ public class ImageBatchReconciler implements Reconciler<ImageBatch>, Cleaner<Ima
             naming(context, (batch, runner) -> RunnerResolver.runnerName(batch).equals(runner)));
     observer = new BatchObserver(claims, runners, metrics);
     return List.of(
-        informer(context, Job.class, Labels.MANAGED_SELECTOR, byBatchLabel()),
         new InformerEventSource<>(
-            configuration(context, Pod.class, Labels.MANAGED_SELECTOR, byBatchLabel())
-                .withItemStore(new PrunedPodStore())
+            configuration(context, Job.class, Labels.MANAGED_SELECTOR, byBatchLabel())
+                .withItemStore(PrunedStore.jobs())
                 .build(),
             context),
-        informer(context, ConfigMap.class, Labels.MANAGED_SELECTOR, byBatchLabel()),
+        new InformerEventSource<>(
+            configuration(context, Pod.class, Labels.MANAGED_SELECTOR, byBatchLabel())
+                .withItemStore(PrunedStore.pods())
+                .build(),
+            context),
+        new InformerEventSource<>(
+            configuration(context, ConfigMap.class, Labels.MANAGED_SELECTOR, byBatchLabel())
+                .withItemStore(PrunedStore.configMaps())
+                .build(),
+            context),
         claims,
         runners);
   }

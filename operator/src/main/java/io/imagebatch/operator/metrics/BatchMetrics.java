@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -42,6 +44,7 @@ public class BatchMetrics {
   private final Counter reconciliations;
   private final AtomicInteger leader = new AtomicInteger();
   private final SeenOnce seen = new SeenOnce(10_000);
+  private final Set<String> gauges = ConcurrentHashMap.newKeySet();
   private volatile Supplier<Collection<ImageBatch>> batches = List::of;
   private volatile Supplier<Collection<ImageRunner>> runners = List::of;
 
@@ -190,7 +193,7 @@ public class BatchMetrics {
         .register(registry);
   }
 
-  /** Registering an existing gauge returns it, so this is cheap to repeat. */
+  /** Each gauge is registered once, the first time a batch shows its label set. */
   private void registerGauges(String namespace, ImageBatchStatus status) {
     for (Phase phase : Phase.values()) {
       gauge(
@@ -248,6 +251,10 @@ public class BatchMetrics {
       String key,
       String value,
       Predicate<ImageBatch> matches) {
+    // Micrometer warns on every repeated registration of a gauge (one per reconciliation here).
+    if (!gauges.add(name + '\0' + namespace + '\0' + key + '\0' + value)) {
+      return;
+    }
     Gauge.builder(name, () -> countBatches(namespace, matches))
         .description(description)
         .tag(NAMESPACE, namespace)

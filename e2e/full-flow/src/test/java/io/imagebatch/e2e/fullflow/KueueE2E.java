@@ -47,6 +47,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Kueue admits Jobs, and each batch has two (plan, then process): so two batches' Jobs take
  * turns in the queue in creation order (or priority order), rather than one whole batch after the
  * other.
+ *
+ * <p>Why this stays on the node simulator: KueueExampleE2E (e2e/node) runs the example on the real
+ * node, but a real pod cannot be held at its start while the test checks what waits; the gate is
+ * what makes these states deterministic.
  */
 @ExtendWith(ControlPlaneExtension.class)
 @RequiresControllerManager
@@ -138,7 +142,7 @@ class KueueE2E {
     try (ObjectStore s3 = new ObjectStore(s3proxy.getUri(), ACCESS_KEY, SECRET_KEY)) {
       s3.createBucket("raw");
       s3.createBucket("derived");
-      Map.Entry<String, byte[]> image = FullFlowE2E.Fixture.images().entrySet().iterator().next();
+      Map.Entry<String, byte[]> image = ExampleImages.read().entrySet().iterator().next();
       s3.put("raw", "in/" + image.getKey(), image.getValue());
     }
   }
