@@ -41,8 +41,15 @@ class PodsThatCannotRunE2E {
     try {
       kubectl.run("apply", "-f", batch.write(dir).toString()).orThrow();
 
+      // The claims bind a moment after the batch is applied; until then the scheduler says so.
       Condition reconciling =
-          awaitCondition(client, namespace, batch.name(), "Reconciling", "Unschedulable");
+          awaitCondition(
+              client,
+              namespace,
+              batch.name(),
+              "Reconciling",
+              "Unschedulable",
+              "didn't match Pod's node affinity/selector");
       assertThat(reconciling.getStatus()).isEqualTo("True");
       assertThat(reconciling.getMessage())
           .contains("cannot be scheduled")
@@ -153,11 +160,25 @@ class PodsThatCannotRunE2E {
 
   private static Condition awaitCondition(
       KubernetesClient client, TestNamespace namespace, String batch, String type, String reason) {
-    return await(batch + ": " + type + " " + reason)
+    return awaitCondition(client, namespace, batch, type, reason, "");
+  }
+
+  private static Condition awaitCondition(
+      KubernetesClient client,
+      TestNamespace namespace,
+      String batch,
+      String type,
+      String reason,
+      String saying) {
+    return await(batch + ": " + type + " " + reason + " saying \"" + saying + "\"")
         .atMost(Duration.ofMinutes(3))
         .until(
             () -> condition(client, namespace, batch, type).orElse(null),
-            c -> c != null && reason.equals(c.getReason()));
+            c ->
+                c != null
+                    && reason.equals(c.getReason())
+                    && c.getMessage() != null
+                    && c.getMessage().contains(saying));
   }
 
   private static Optional<Condition> condition(
