@@ -12,9 +12,10 @@ import io.imagebatch.api.contract.RunnerEnvironment;
 import io.imagebatch.api.v1alpha1.ImageBatch;
 import io.imagebatch.api.v1alpha1.ImageBatchStatus.Phase;
 import io.imagebatch.e2e.controlplane.ControlPlaneExtension;
+import io.imagebatch.e2e.controlplane.RequiresControllerManager;
 import io.imagebatch.e2e.controlplane.TestNamespace;
 import io.imagebatch.e2e.controlplane.node.NodeSimulator;
-import io.imagebatch.e2e.controlplane.node.PodBehavior;
+import io.imagebatch.operator.workload.Labels;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * saying which), and the cluster operator's allow-list reaches them as IMAGEBATCH_HTTP_ALLOW_HOSTS.
  */
 @ExtendWith(ControlPlaneExtension.class)
+@RequiresControllerManager
 class HttpSourceIT {
   private static final String BATCH =
       """
@@ -44,7 +46,12 @@ class HttpSourceIT {
   @Test
   void theUrlListIsMountedOnceItsConfigMapKeyExists(
       KubernetesClient client, TestNamespace ns, NodeSimulator node) {
-    node.behavior(PodBehavior.keepRunning());
+    // The plan pod reports one shard; shard pods keep running.
+    node.behavior(
+        pod ->
+            Labels.PLAN.equals(Batches.component(pod))
+                ? Optional.of(Batches.plan(1, 1, "feed"))
+                : Optional.empty());
     var settings = InProcessOperator.settings().withHttpAllowHosts(Optional.of("images.internal"));
     try (var _ = InProcessOperator.start(client, client, settings, ns.name())) {
       Batches.create(client, ns.name(), BATCH);
@@ -97,6 +104,10 @@ class HttpSourceIT {
       assertThat(env)
           .containsEntry(RunnerEnvironment.HTTP_URLS_FILE, "/etc/imagebatch-urls/urls.txt")
           .containsEntry(RunnerEnvironment.HTTP_ALLOW_HOSTS, "images.internal");
+
+      // Planning goes on to Running: the list is still found once the plan Job exists (it once
+      // read as missing from then on, and the batch stalled in ConfigMapNotFound).
+      await().atMost(Duration.ofMinutes(3)).until(() -> phase(client, ns) == Phase.Running);
     }
   }
 

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Thousands of shards, simulated: the packaged operator (as the chart's ServiceAccount) folds every
  * shard's summary exactly once, with 20 failed images, and releases every pod. Prints the
- * operator's CPU time, its peak RSS and the status size (docs/benchmarks.md, "5,000 shards").
- * CI runs 1,000 shards, which already needs the fold's paging and pruning; the benchmark's 5,000
- * take {@code -Dimagebatch.scale.shards=5000}.
+ * operator's CPU time, its peak RSS and the status size (docs/benchmarks.md, "5,000 shards"). CI
+ * runs 1,000 shards, which already needs the fold's paging and pruning; the benchmark's 5,000 take
+ * {@code -Dimagebatch.scale.shards=5000}.
  */
 @ExtendWith(ControlPlaneExtension.class)
 @RequiresControllerManager

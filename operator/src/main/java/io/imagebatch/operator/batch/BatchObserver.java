@@ -14,9 +14,11 @@ import io.imagebatch.operator.precondition.PersistentVolumeClaimsExist;
 import io.imagebatch.operator.precondition.PodsCannotRun;
 import io.imagebatch.operator.rollout.RunnerResolver;
 import io.imagebatch.operator.status.IndexSet;
+import io.imagebatch.operator.workload.Annotations;
 import io.imagebatch.operator.workload.Jobs;
 import io.imagebatch.operator.workload.KueueWorkloads;
 import io.imagebatch.operator.workload.Labels;
+import io.imagebatch.operator.workload.Run;
 import io.imagebatch.operator.workload.RunnerPodTemplate;
 import io.imagebatch.operator.workload.SpecConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -58,11 +60,13 @@ final class BatchObserver {
         PersistentVolumeClaimsExist.claims(batch).keySet().stream()
             .filter(name -> claims.get(new ResourceID(name, namespace)).isPresent())
             .collect(Collectors.toSet());
-    // Users' ConfigMaps are not watched (that would cache every ConfigMap): one GET, only while the
-    // run has not started.
+    // Users' ConfigMaps are not watched (that would cache every ConfigMap): one GET per pass, only
+    // until the current run's process Job exists, which is as long as the decider checks it (a
+    // planning batch too: skipping it once the plan Job existed read as "not found" and stalled
+    // the batch).
     Optional<ConfigMap> urls =
         RunnerPodTemplate.urlsFrom(batch)
-            .filter(ref -> context.getSecondaryResources(Job.class).isEmpty())
+            .filter(ref -> !processing(batch, context))
             .flatMap(
                 ref ->
                     Optional.ofNullable(
@@ -211,6 +215,16 @@ final class BatchObserver {
    * the run's Indexed Job was created (a Job just created may not be cached yet, and the decider
    * takes no Jobs at that point as "deleted").
    */
+  /** Whether the process Job of the batch's current spec exists. */
+  private static boolean processing(ImageBatch batch, Context<ImageBatch> context) {
+    String hash = Run.hash(batch.getSpec(), context.getClient().getKubernetesSerialization());
+    return context.getSecondaryResources(Job.class).stream()
+        .filter(
+            job -> Labels.label(job, Labels.COMPONENT).map(Labels.PROCESS::equals).orElse(false))
+        .anyMatch(
+            job -> Annotations.of(job, Annotations.SPEC_HASH).map(hash::equals).orElse(false));
+  }
+
   private static List<Job> jobs(ImageBatch batch, Context<ImageBatch> context) {
     List<Job> cached = List.copyOf(context.getSecondaryResources(Job.class));
     ImageBatchStatus status = batch.getStatus();
