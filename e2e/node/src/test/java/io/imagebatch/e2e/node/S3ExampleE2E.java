@@ -89,8 +89,9 @@ class S3ExampleE2E {
       }
 
       // Status counts: the Job's shards, the runners' summaries.
-      assertThat(status.images().total()).isEqualTo(IMAGES);
-      assertThat(status.images().succeeded()).isEqualTo(IMAGES);
+      String diagnostics = Batches.describe(client, namespace, name);
+      assertThat(status.images().total()).as(diagnostics).isEqualTo(IMAGES);
+      assertThat(status.images().succeeded()).as(diagnostics).isEqualTo(IMAGES);
       assertThat(status.images().failed()).isZero();
       assertThat(status.shards().total()).isEqualTo(4);
       assertThat(status.shards().succeeded()).isEqualTo(4);
