@@ -12,6 +12,7 @@ import io.imagebatch.runner.config.SpecValidator;
 import io.imagebatch.runner.isolation.Journal;
 import io.imagebatch.runner.isolation.Supervisor;
 import io.imagebatch.runner.local.LocalRun;
+import io.imagebatch.runner.log.Causes;
 import io.imagebatch.runner.log.Log;
 import io.imagebatch.runner.output.StorageException;
 import io.imagebatch.runner.progress.Progress;
@@ -102,7 +103,7 @@ public final class Main {
           "invalid configuration", "errors", e.errors().stream().map(Object::toString).toList());
       return ExitCode.INVALID_CONFIGURATION;
     } catch (StorageException e) {
-      Log.error("storage unreachable", "error", e.getMessage());
+      Log.error("storage unreachable", "error", e.getMessage(), "causes", Causes.under(e));
       err.println("storage unreachable: " + e.getMessage());
       return ExitCode.STORAGE_UNREACHABLE;
     } catch (VipsException e) {
@@ -110,7 +111,7 @@ public final class Main {
       err.println(e.getMessage());
       return ExitCode.INVALID_CONFIGURATION;
     } catch (IOException | UncheckedIOException e) {
-      Log.error("storage unreachable", "error", e.toString());
+      Log.error("storage unreachable", "error", e.toString(), "causes", Causes.under(e));
       err.println("storage unreachable: " + e);
       return ExitCode.STORAGE_UNREACHABLE;
     }
