@@ -12,30 +12,49 @@ import io.imagebatch.e2e.controlplane.TestNamespace;
 import io.imagebatch.operator.workload.Labels;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 18's operator scale measurement: {@code -Dimagebatch.scale.batches=N} ImageBatches created
- * at once, the packaged operator (prod profile, as the chart's ServiceAccount) with the heap its
- * pod gets by default (the chart's 512Mi memory limit, no -Xmx: {@code -XX:MaxRAM=512m} gives the
- * same ergonomics outside a container). Prints the time until every plan Job exists, the operator's
- * peak RSS and CPU time with N batches alive, and the API requests it made per batch
- * (docs/benchmarks.md, "1,000 and 5,000 batches"). A benchmark, so CI leaves it out; it asserts
- * only that every batch got its plan Job and its status.
+ * at once, the packaged operator (prod profile, as the chart's ServiceAccount) as its pod runs it:
+ * the image's JVM flags and environment under the chart's 512Mi memory limit. Outside a container
+ * {@code -XX:MaxRAM=512m -XX:+UseSerialGC} gives the JVM the same ergonomics (in a 512Mi container
+ * it sees 512 MiB of memory and picks the Serial collector; here it would pick G1). Prints the time
+ * until every plan Job exists, the operator's peak RSS and CPU time with N batches alive, and the
+ * API requests it made per batch (docs/benchmarks.md, "1,000 and 5,000 batches"). A benchmark, so
+ * CI leaves it out; it asserts only that every batch got its plan Job and its status.
  */
 @ExtendWith(ControlPlaneExtension.class)
 @RequiresControllerManager
 @EnabledIfSystemProperty(named = "imagebatch.scale.batches", matches = "\\d+")
 class ManyBatchesIT {
-  /** What the chart's Deployment gives the JVM: a 512Mi limit and no heap flag. */
-  private static final List<String> POD_DEFAULTS = List.of("-XX:MaxRAM=512m");
+  /**
+   * The image's JVM flags and environment ({@link ImageJvmSettings}). To compare settings, {@code
+   * -Dimagebatch.scale.image=false} leaves the image's out and {@code -Dimagebatch.scale.jvm="..."}
+   * adds flags.
+   */
+  private static final ImageJvmSettings IMAGE =
+      Boolean.parseBoolean(System.getProperty("imagebatch.scale.image", "true"))
+          ? ImageJvmSettings.load()
+          : new ImageJvmSettings(List.of(), Map.of());
+
+  private static final List<String> POD_DEFAULTS =
+      Stream.of(
+              Stream.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC"),
+              IMAGE.arguments().stream(),
+              Stream.of(System.getProperty("imagebatch.scale.jvm", "").split(" "))
+                  .filter(flag -> !flag.isBlank()))
+          .flatMap(flags -> flags)
+          .toList();
 
   /**
    * Requests the API server dispatched for the flow schema "service-accounts": in this control
@@ -54,7 +73,8 @@ class ManyBatchesIT {
     InProcessOperator.installCrds(client);
     try (ChartServiceAccount account = ChartServiceAccount.install(client, ns.name());
         SupervisedOperator operator =
-            new SupervisedOperator("scale", account, ns.name(), POD_DEFAULTS, 0)) {
+            new SupervisedOperator(
+                "scale", account, ns.name(), POD_DEFAULTS, IMAGE.environment(), 0)) {
       await()
           .atMost(Duration.ofMinutes(2))
           .until(() -> operatorRequests(client) > 0); // it started and holds its Lease
@@ -89,7 +109,7 @@ class ManyBatchesIT {
       System.out.printf(
           "OPERATOR %d BATCHES: created in %.1f s; every plan Job after %.1f s, every status"
               + " Planning after %.1f s; operator CPU %.1f s (%.1f ms per batch); peak RSS %d MiB"
-              + " (VmHWM, %s); %.0f API requests (%.1f per batch)%n",
+              + " (VmHWM, %s %s); %.0f API requests (%.1f per batch)%n",
           batches,
           created.toMillis() / 1000.0,
           plans.toMillis() / 1000.0,
@@ -98,6 +118,7 @@ class ManyBatchesIT {
           cpu * 1000 / batches,
           operator.peakRssKib() >> 10,
           String.join(" ", POD_DEFAULTS),
+          IMAGE.environment(),
           requests,
           requests / batches);
       assertThat(operator.restarts()).as("restarts").isZero();

@@ -17,6 +17,7 @@ final class SupervisedOperator implements AutoCloseable {
   private final ChartServiceAccount account;
   private final String namespace;
   private final List<String> jvmOptions;
+  private final Map<String, String> env;
   private final int maxRestarts;
   private PackagedOperator current;
   private Proc last = new Proc(0, 0);
@@ -31,17 +32,30 @@ final class SupervisedOperator implements AutoCloseable {
       List<String> jvmOptions,
       int maxRestarts)
       throws IOException {
+    this(name, account, namespace, jvmOptions, Map.of(), maxRestarts);
+  }
+
+  /** As above, with {@code env} added to the process's environment. */
+  SupervisedOperator(
+      String name,
+      ChartServiceAccount account,
+      String namespace,
+      List<String> jvmOptions,
+      Map<String, String> env,
+      int maxRestarts)
+      throws IOException {
     this.name = name;
     this.account = account;
     this.namespace = namespace;
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.env = Map.copyOf(env);
     this.maxRestarts = maxRestarts;
     this.current = start();
   }
 
   private PackagedOperator start() throws IOException {
     return PackagedOperator.start(
-        name, account, namespace, "registry.example.com/runner:" + name, Map.of(), jvmOptions);
+        name, account, namespace, "registry.example.com/runner:" + name, env, jvmOptions);
   }
 
   /** Samples the live instance, or starts a new one if it exited (at most maxRestarts times). */
