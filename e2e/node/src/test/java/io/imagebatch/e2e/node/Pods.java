@@ -13,14 +13,18 @@ final class Pods {
   /** The first container's terminated state, or null while it has not terminated. */
   static ContainerStateTerminated terminated(
       KubernetesClient client, TestNamespace namespace, String pod) {
-    Pod current = client.pods().inNamespace(namespace.name()).withName(pod).get();
-    if (current == null
-        || current.getStatus() == null
-        || current.getStatus().getContainerStatuses() == null
-        || current.getStatus().getContainerStatuses().isEmpty()) {
+    return terminated(client.pods().inNamespace(namespace.name()).withName(pod).get());
+  }
+
+  /** As above, for a pod already read. */
+  static ContainerStateTerminated terminated(Pod pod) {
+    if (pod == null
+        || pod.getStatus() == null
+        || pod.getStatus().getContainerStatuses() == null
+        || pod.getStatus().getContainerStatuses().isEmpty()) {
       return null;
     }
-    ContainerStatus status = current.getStatus().getContainerStatuses().get(0);
+    ContainerStatus status = pod.getStatus().getContainerStatuses().get(0);
     return status.getState() == null ? null : status.getState().getTerminated();
   }
 }

@@ -170,7 +170,10 @@ class S3ExampleE2E {
         // threads or the supervisor log as the runner stops can come after it.
         List<String> plain = logLines.stream().filter(l -> !l.startsWith("{")).toList();
         if (!plain.isEmpty()) {
-          assertThat(exitCode(pod)).as(log).isEqualTo(ExitCode.STORAGE_UNREACHABLE.code());
+          assertThat(Pods.terminated(pod)).as(log).isNotNull();
+          assertThat(Pods.terminated(pod).getExitCode())
+              .as(log)
+              .isEqualTo(ExitCode.STORAGE_UNREACHABLE.code());
           assertThat(plain).as(log).singleElement().asString().startsWith("storage unreachable: ");
         }
         assertThat(logLines)
@@ -240,16 +243,6 @@ class S3ExampleE2E {
         .getItems()
         .stream()
         .anyMatch(p -> "Failed".equals(p.getStatus().getPhase()));
-  }
-
-  /** The runner container's exit code, or -1 while it has not terminated. */
-  private static int exitCode(Pod pod) {
-    return pod.getStatus().getContainerStatuses().stream()
-        .map(c -> c.getState().getTerminated())
-        .filter(java.util.Objects::nonNull)
-        .mapToInt(t -> t.getExitCode())
-        .findFirst()
-        .orElse(-1);
   }
 
   private static String stem(Path photo) {
